@@ -1,0 +1,62 @@
+package dev.postbox.common;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Exponential backoff with jitter, shared by the inbox's deferred retries and the relay's sink retries.
+ *
+ * <p>The delay before retry {@code n} (n = 1 after the first failed attempt) is
+ * {@code min(maxDelay, initialDelay × factor^(n-1) × (1 ± jitter))}: jitter is applied before the cap, so
+ * callers that hit the cap do not all wake at the same instant only when jitter is zero.
+ *
+ * @param initialDelay delay before the first retry, positive
+ * @param maxDelay upper bound of any delay, at least {@code initialDelay}
+ * @param factor growth per retry, at least 1
+ * @param jitter relative spread in [0, 1]: 0.2 means ±20 %
+ */
+public record Backoff(Duration initialDelay, Duration maxDelay, double factor, double jitter) {
+
+    /** One second, doubling, capped at one hour, ±20 % jitter. */
+    public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(1), Duration.ofHours(1), 2.0, 0.2);
+
+    public Backoff {
+        Objects.requireNonNull(initialDelay, "initialDelay");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        if (initialDelay.isNegative() || initialDelay.isZero()) {
+            throw new IllegalArgumentException("backoff initialDelay must be positive, was " + initialDelay);
+        }
+        if (maxDelay.compareTo(initialDelay) < 0) {
+            throw new IllegalArgumentException(
+                    "backoff maxDelay (" + maxDelay + ") must not be shorter than initialDelay (" + initialDelay + ")");
+        }
+        if (!(factor >= 1.0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException("backoff factor must be a finite number >= 1, was " + factor);
+        }
+        if (!(jitter >= 0.0 && jitter <= 1.0)) {
+            throw new IllegalArgumentException("backoff jitter must be within [0, 1], was " + jitter);
+        }
+    }
+
+    /**
+     * Delay before the given retry.
+     *
+     * @param retry 1 for the first retry (after the first failed attempt), 2 for the second, …
+     * @param random a source of uniform numbers in [0, 1), e.g. {@code ThreadLocalRandom.current()::nextDouble}
+     */
+    public Duration delayBeforeRetry(int retry, DoubleSupplier random) {
+        if (retry < 1) {
+            throw new IllegalArgumentException("retry numbers start at 1, was " + retry);
+        }
+        double base = initialDelay.toNanos() * Math.pow(factor, retry - 1);
+        double spread = jitter == 0.0 ? 1.0 : 1.0 + jitter * (2.0 * random.getAsDouble() - 1.0);
+        double nanos = Math.min(base * spread, (double) maxDelay.toNanos());
+        return Duration.ofNanos(Math.max(0L, (long) nanos));
+    }
+
+    /** Same backoff without jitter: useful in tests and for humans reading a schedule. */
+    public Backoff withoutJitter() {
+        return new Backoff(initialDelay, maxDelay, factor, 0.0);
+    }
+}
