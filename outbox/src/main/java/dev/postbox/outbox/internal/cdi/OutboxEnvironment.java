@@ -1,0 +1,50 @@
+package dev.postbox.outbox.internal.cdi;
+
+import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.outbox.internal.OutboxSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * What the outbox needs from the application server: its configuration, the JTA synchronization registry and
+ * the data source, found through MicroProfile Config and JNDI. Kept apart so that tests outside a server can
+ * provide them differently (a CDI alternative).
+ */
+@ApplicationScoped
+public class OutboxEnvironment {
+
+    static final String REGISTRY_JNDI_NAME = "java:comp/TransactionSynchronizationRegistry";
+
+    public OutboxSettings settings() {
+        return OutboxSettings.from(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+    }
+
+    public TransactionSynchronizationRegistry transactionSynchronizationRegistry() {
+        try {
+            return (TransactionSynchronizationRegistry) new InitialContext().lookup(REGISTRY_JNDI_NAME);
+        } catch (NamingException e) {
+            throw new IllegalStateException("the outbox needs JTA: no TransactionSynchronizationRegistry under "
+                    + REGISTRY_JNDI_NAME, e);
+        }
+    }
+
+    public DataSource dataSource(String jndiName) {
+        Object found;
+        try {
+            found = new InitialContext().lookup(jndiName);
+        } catch (NamingException e) {
+            throw new PostboxConfigurationException(OutboxSettings.DATASOURCE, jndiName,
+                    "no data source is bound under that JNDI name (" + e.getMessage() + "). Set it to the "
+                            + "jta-data-source of your persistence unit, e.g. java:app/jdbc/orders");
+        }
+        if (!(found instanceof DataSource dataSource)) {
+            throw new PostboxConfigurationException(OutboxSettings.DATASOURCE, jndiName,
+                    "is bound to a " + found.getClass().getName() + ", not a javax.sql.DataSource");
+        }
+        return dataSource;
+    }
+}
