@@ -4,11 +4,11 @@ import dev.postbox.outbox.Outbox;
 import dev.postbox.outbox.OutboxEvent;
 import dev.postbox.outbox.OutboxException;
 import dev.postbox.outbox.PayloadSerializer;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -44,6 +44,11 @@ public final class TransactionalOutbox implements Outbox {
     private final OutboxSettings settings;
     /** Identifies this outbox's buffer among the transaction's resources. */
     private final Object resourceKey = new Object();
+    /**
+     * Looked up once: the static {@code jakarta.json.Json} factory methods run a ServiceLoader lookup on every
+     * call, which measured at about a millisecond per event.
+     */
+    private final JsonProvider json = JsonProvider.provider();
 
     public TransactionalOutbox(OutboxSettings settings, TransactionSynchronizationRegistry registry,
             DataSource dataSource, PayloadSerializer serializer) {
@@ -112,10 +117,10 @@ public final class TransactionalOutbox implements Outbox {
             }
         }
         Map<String, String> headers = event.headers();
-        JsonObjectBuilder json = Json.createObjectBuilder();
-        headers.forEach(json::add);
+        JsonObjectBuilder headerJson = json.createObjectBuilder();
+        headers.forEach(headerJson::add);
         return new PreparedEvent(event.id(), event.aggregateType(), event.aggregateId(), event.type(), payload,
-                event.timestamp(), json.build().toString(), spanContext(headers), event.toString());
+                event.timestamp(), headerJson.build().toString(), spanContext(headers), event.toString());
     }
 
     private String payloadJson(OutboxEvent event) {
@@ -127,7 +132,7 @@ public final class TransactionalOutbox implements Outbox {
             return value.toString();
         }
         if (payload instanceof String json) {
-            try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            try (JsonReader reader = this.json.createReader(new StringReader(json))) {
                 reader.readValue();
             } catch (JsonException e) {
                 throw new OutboxException("payload of " + event + " is a String but not JSON text ("
