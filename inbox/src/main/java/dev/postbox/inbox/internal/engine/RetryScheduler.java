@@ -84,8 +84,13 @@ public final class RetryScheduler {
      * @return how many records were claimed
      */
     public int runDue() throws Exception {
+        return runDue(config.batchSize());
+    }
+
+    /** Like {@link #runDue()} with another limit; {@code runDue(1)} runs exactly one due record, if any. */
+    public int runDue(int limit) throws Exception {
         int claimed = 0;
-        while (claimed < config.batchSize() && !stopping) {
+        while (claimed < limit && !stopping) {
             List<String> handlers = registry.ids();
             if (handlers.isEmpty()) {
                 return claimed;
