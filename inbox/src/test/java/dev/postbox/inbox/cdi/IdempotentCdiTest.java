@@ -124,6 +124,35 @@ class IdempotentCdiTest {
     }
 
     @Test
+    void withoutDeferredRetriesTheCallerSeesTheFailureAndTheNextDeliveryRunsAgain() {
+        PaymentEvent event = new PaymentEvent("s-1", 3);
+        assertThatThrownBy(() -> listener.sync(event)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("first call fails");
+        InboxRecord failed = history.find("sync", "s-1").orElseThrow();
+        assertThat(failed.status()).isEqualTo(InboxStatus.FAILED);
+        assertThat(failed.nextAttemptAt()).isNull();
+        assertThat(failed.handler()).isNull();
+
+        assertThat(listener.sync(event)).isEqualTo("ok 2");
+        assertThat(listener.sync(event)).isEqualTo("ok 2");
+        assertThat(listener.calls("sync")).isEqualTo(2);
+    }
+
+    @Test
+    void aMissingKeyOrANullPayloadIsRejectedBeforeAnyRowIsWritten() {
+        assertThatThrownBy(() -> listener.book(new PaymentEvent(null, 5)))
+                .isInstanceOf(dev.postbox.inbox.MissingIdempotencyKeyException.class)
+                .hasMessageContaining("key expression 'event.id'");
+        assertThatThrownBy(() -> listener.validate(null))
+                .isInstanceOfSatisfying(dev.postbox.inbox.InvalidMessageException.class, e -> assertThat(e.reason())
+                        .isEqualTo(dev.postbox.inbox.InvalidMessageException.Reason.NULL_PAYLOAD));
+        assertThat(TestEnvironment.database.db.queryLong(
+                "SELECT count(*) FROM postbox_inbox WHERE scope = 'PaymentListener#book' AND idempotency_key <> 'pay_1'"))
+                .isZero();
+        assertThat(listener.calls("validate")).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void theInboxBeanIsInjectable() {
         Inbox inbox = container.select(Inbox.class).get();
         inbox.register("cdi-programmatic", payload -> "seen " + payload.length());

@@ -46,6 +46,15 @@ public class PaymentListener {
         throw new IllegalArgumentException("amount must be positive: " + event.getAmount());
     }
 
+    @Idempotent(scope = "sync", key = "event.id", deferredRetries = false)
+    public String sync(PaymentEvent event) {
+        int call = count("sync");
+        if (call == 1) {
+            throw new IllegalStateException("first call fails");
+        }
+        return "ok " + call;
+    }
+
     /** Through a method: tests hold a client proxy, whose fields are not the bean's. */
     void failFirst(int failures) {
         failuresBeforeSuccess = failures;

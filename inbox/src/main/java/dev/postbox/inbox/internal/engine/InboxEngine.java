@@ -187,7 +187,7 @@ public final class InboxEngine {
             tx.requiresNew(() -> store.complete(claim.id(), claim.token(), answer, policy.retention()));
             return rethrowable(failure);
         }
-        boolean retryable = !(failure instanceof ResultNotStorableException) && policy.isRetryable(failure);
+        boolean retryable = !(failure instanceof PermanentFailure) && policy.isRetryable(failure);
         boolean dead = !retryable || claim.attempt() >= claim.maxAttempts();
         Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(claim.attempt(), random);
         String error = describe(failure);
@@ -280,7 +280,7 @@ public final class InboxEngine {
     }
 
     /** The result could not be serialized: retrying would not help. */
-    static final class ResultNotStorableException extends RuntimeException {
+    static final class ResultNotStorableException extends PermanentFailure {
         ResultNotStorableException(Throwable cause) {
             super("the result cannot be stored as JSON: " + cause, cause);
         }

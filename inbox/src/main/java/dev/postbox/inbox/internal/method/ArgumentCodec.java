@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.method;
 
+import dev.postbox.inbox.internal.engine.PermanentFailure;
 import dev.postbox.inbox.internal.json.CanonicalJson;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonValue;
@@ -36,7 +37,16 @@ public final class ArgumentCodec {
         return json.append(']').toString();
     }
 
+    /** @throws PermanentFailure when the stored arguments do not fit the method (any more) */
     public Object[] decode(String json) {
+        try {
+            return read(json);
+        } catch (RuntimeException e) {
+            throw new PermanentFailure("stored arguments of " + plan.describe() + " cannot be read back: " + e, e);
+        }
+    }
+
+    private Object[] read(String json) {
         JsonArray array = CanonicalJson.parse(json).asJsonArray();
         if (array.size() != types.length) {
             throw new IllegalStateException("stored arguments of " + plan.describe() + " have " + array.size()
