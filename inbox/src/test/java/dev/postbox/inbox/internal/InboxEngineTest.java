@@ -210,6 +210,13 @@ class InboxEngineTest {
                 .isInstanceOf(ProcessingDeadException.class).hasMessageContaining("bug in handler");
         assertThat(inbox.history().list(InboxHistory.Filter.all().scope(scope).status(InboxStatus.DEAD)))
                 .extracting(InboxRecord::id).containsExactly(dead.id());
+        assertThat(inbox.history().list(InboxHistory.Filter.all().status(InboxStatus.DEAD)
+                .between(dead.createdAt(), dead.createdAt().plusMillis(1)))).extracting(InboxRecord::id)
+                .contains(dead.id());
+        assertThat(inbox.history().list(InboxHistory.Filter.all().scope(scope)
+                .between(dead.createdAt().plusSeconds(3600), dead.createdAt().plusSeconds(7200)))).isEmpty();
+        assertThat(inbox.history().list(InboxHistory.Filter.all().scope(scope).status(InboxStatus.COMPLETED)))
+                .isEmpty();
 
         fixed[0] = true;
         InboxRecord replayed = inbox.history().replay(dead.id());
@@ -285,7 +292,6 @@ class InboxEngineTest {
 
     @Test
     void completedRecordsArePurgedAfterTheirRetentionOnly() throws Exception {
-        database.db.execute("DELETE FROM postbox_inbox WHERE status = 'COMPLETED'");
         InboxRuntime shortLived = database.runtime(Map.of("postbox.inbox.\"ephemeral\".retention", "PT0.001S",
                 "postbox.inbox.purge-batch-size", "2"));
         try {

@@ -112,7 +112,8 @@ class InboxRecoveryTest {
     @Test
     void anExpiredLeaseIsTakenOverAndTheLateOriginalCannotAlsoComplete() throws Exception {
         String scope = "slow";
-        InboxRuntime runtime = database.runtime(Map.of("postbox.inbox.lease", "PT0.3S"));
+        // long enough that the immediate duplicate below still sees a live lease on a busy machine
+        InboxRuntime runtime = database.runtime(Map.of("postbox.inbox.lease", "PT2S"));
         CountDownLatch originalRunning = new CountDownLatch(1);
         CountDownLatch releaseOriginal = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
@@ -134,7 +135,7 @@ class InboxRecoveryTest {
 
             // once the lease has run out, a redelivery takes the record over and completes it
             String takeover = null;
-            for (int i = 0; i < 2000 && takeover == null; i++) {
+            for (int i = 0; i < 3000 && takeover == null; i++) {
                 try {
                     takeover = runtime.inbox().process(scope, "s-1", "{}", String.class);
                 } catch (DuplicateInProgressException stillLeased) {
