@@ -153,6 +153,19 @@ class IdempotentCdiTest {
     }
 
     @Test
+    void storedArgumentsThatNoLongerFitTheMethodMakeTheRecordDeadAtOnce() throws Exception {
+        listener.archive("a-1", List.of(1, 2));
+        // as if the parameter type had changed since the retry was stored
+        TestEnvironment.database.db.execute("UPDATE postbox_inbox SET arguments = '[\"a-1\", \"not a list\"]' "
+                + "WHERE scope = 'archive' AND idempotency_key = 'a-1'");
+
+        InboxRecord dead = awaitStatus("archive", "a-1", InboxStatus.DEAD);
+        assertThat(dead.attempts()).isEqualTo(2);
+        assertThat(dead.lastError()).contains("cannot be read back").contains("PaymentListener#archive");
+        assertThat(listener.calls("archive")).isEqualTo(1);
+    }
+
+    @Test
     void theInboxBeanIsInjectable() {
         Inbox inbox = container.select(Inbox.class).get();
         inbox.register("cdi-programmatic", payload -> "seen " + payload.length());

@@ -55,6 +55,12 @@ public class PaymentListener {
         return "ok " + call;
     }
 
+    @Idempotent(scope = "archive", initialDelay = "PT1S")
+    public void archive(@IdempotencyKey String id, List<Integer> values) throws java.io.IOException {
+        count("archive");
+        throw new java.io.IOException("archive offline");
+    }
+
     /** Through a method: tests hold a client proxy, whose fields are not the bean's. */
     void failFirst(int failures) {
         failuresBeforeSuccess = failures;

@@ -42,8 +42,8 @@ public class InboxRuntimeBean {
     @Inject
     Instance<RequiresNewTransactions> containerTransactions;
 
-    private InboxRuntime runtime;
-    private Map<Method, IdempotentMethod> methods = Map.of();
+    private volatile InboxRuntime runtime;
+    private volatile Map<Method, IdempotentMethod> methods = Map.of();
 
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
         runtime().start();
@@ -56,11 +56,17 @@ public class InboxRuntimeBean {
         }
     }
 
-    public synchronized InboxRuntime runtime() {
-        if (runtime == null) {
-            runtime = create();
+    public InboxRuntime runtime() {
+        InboxRuntime current = runtime;
+        if (current != null) {
+            return current; // no lock on the hot path: every intercepted call comes here
         }
-        return runtime;
+        synchronized (this) {
+            if (runtime == null) {
+                runtime = create();
+            }
+            return runtime;
+        }
     }
 
     /** The bound method, or null when {@code method} is not {@code @Idempotent}. */
@@ -93,7 +99,7 @@ public class InboxRuntimeBean {
                 created.registry().register(method.handler(new CdiInvoker(beanManager, bean, method)));
             }
         }
-        methods = Map.copyOf(bound);
+        methods = Map.copyOf(bound); // published before runtime (volatile write order)
         LOG.info(() -> "inbox ready: table " + config.table() + ", " + bound.size() + " @Idempotent method(s)");
         return created;
     }
