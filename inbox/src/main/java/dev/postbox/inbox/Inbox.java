@@ -1,0 +1,67 @@
+package dev.postbox.inbox;
+
+import java.util.function.Function;
+
+/**
+ * Programmatic use of the inbox, for consumers that are not a single annotated method (message listeners,
+ * webhook endpoints, batch imports). Inject it:
+ *
+ * <pre>{@code
+ * @Inject Inbox inbox;
+ *
+ * void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+ *     inbox.register("stripe", payload -> ledger.apply(payload));          // once per application
+ * }
+ *
+ * // in a JAX-RS method that reads the raw body as byte[]
+ * String result = inbox.processWebhook("stripe", headers::getHeaderString, body, String.class);
+ * }</pre>
+ *
+ * Per-scope options come from configuration ({@code postbox.inbox."stripe".max-attempts}, ...).
+ */
+public interface Inbox {
+
+    /**
+     * Registers the handler of a scope on this instance. Deferred retries and received records of the scope
+     * only run on instances where it is registered. Registering a scope twice replaces the handler.
+     */
+    void register(String scope, PayloadHandler<?> handler);
+
+    /**
+     * Processes a JSON payload once: runs the scope's handler now in a new transaction, or returns the stored
+     * result of an earlier run with the same key and payload.
+     *
+     * @param key the idempotency key; null to use the payload's canonical hash
+     * @return the handler's result, or the stored one converted to {@code resultType}
+     * @throws InvalidMessageException null, oversized or malformed payload (nothing is written)
+     * @throws DuplicateInProgressException the key is being processed right now
+     * @throws PayloadMismatchException the key was used with another payload
+     * @throws ProcessingDeferredException the handler failed and a retry is scheduled
+     * @throws ProcessingDeadException the record is dead
+     */
+    <R> R process(String scope, String key, String payloadJson, Class<R> resultType);
+
+    /**
+     * Records a JSON payload as {@link InboxStatus#RECEIVED} and returns at once; the scheduler runs the scope's
+     * handler soon after, with retries. For senders that want a quick acknowledgement.
+     *
+     * @param key the idempotency key; null to use the payload's canonical hash
+     * @return true when the message is new, false when the key was seen before with the same payload
+     * @throws PayloadMismatchException the key was used with another payload
+     */
+    boolean receive(String scope, String key, String payloadJson);
+
+    /**
+     * Verifies a Standard Webhooks request (secrets from {@code postbox.inbox.webhooks.<name>.secrets}), then
+     * processes its body once, keyed by {@code webhook-id}, in scope {@code name}.
+     *
+     * @param header looks a request header up by lower-case name
+     * @param rawBody the body exactly as received (the signature covers these bytes)
+     * @throws dev.postbox.common.WebhookVerificationException signature, timestamp or headers not valid; nothing
+     *     is written
+     */
+    <R> R processWebhook(String name, Function<String, String> header, byte[] rawBody, Class<R> resultType);
+
+    /** History and replay of records. */
+    InboxHistory history();
+}

@@ -1,0 +1,167 @@
+package dev.postbox.inbox.internal;
+
+import dev.postbox.inbox.Inbox;
+import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.internal.engine.HandlerRegistry;
+import dev.postbox.inbox.internal.engine.InboxEngine;
+import dev.postbox.inbox.internal.engine.RetryScheduler;
+import dev.postbox.inbox.internal.store.InboxStore;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
+import javax.sql.DataSource;
+
+/**
+ * The inbox wired together without CDI: store, engine, handler registry, scheduler, {@link Inbox} and
+ * {@link InboxHistory}. The CDI layer builds one per application; tests build their own.
+ */
+public final class InboxRuntime implements AutoCloseable {
+
+    private final InboxConfig config;
+    private final Jsonb jsonb;
+    private final InboxEngine engine;
+    private final HandlerRegistry registry = new HandlerRegistry();
+    private final RetryScheduler scheduler;
+    private final DefaultInboxHistory history;
+    private final DefaultInbox inbox;
+    private final ScheduledExecutorService executor;
+    private final boolean ownsExecutor;
+    private boolean started;
+
+    private InboxRuntime(Builder b) {
+        this.config = b.config;
+        this.jsonb = b.jsonb != null ? b.jsonb : JsonbBuilder.create();
+        InboxStore store = new InboxStore(Objects.requireNonNull(b.dataSource, "dataSource"), config.table());
+        this.engine = new InboxEngine(store, Objects.requireNonNull(b.transactions, "transactions"), config.lease(),
+                b.random);
+        this.scheduler = new RetryScheduler(engine, registry, config);
+        this.history = new DefaultInboxHistory(engine, registry, config);
+        this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock);
+        this.ownsExecutor = b.executor == null;
+        this.executor = b.executor;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public InboxConfig config() {
+        return config;
+    }
+
+    public Jsonb jsonb() {
+        return jsonb;
+    }
+
+    public InboxEngine engine() {
+        return engine;
+    }
+
+    public HandlerRegistry registry() {
+        return registry;
+    }
+
+    public RetryScheduler scheduler() {
+        return scheduler;
+    }
+
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    public InboxHistory history() {
+        return history;
+    }
+
+    /** Starts the scheduler when {@code postbox.inbox.scheduler.enabled}. */
+    public synchronized InboxRuntime start() {
+        if (!started && config.schedulerEnabled()) {
+            scheduler.start(executor != null ? executor : ownExecutor());
+        }
+        started = true;
+        return this;
+    }
+
+    private ScheduledExecutorService ownExecutor;
+
+    private ScheduledExecutorService ownExecutor() {
+        ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "postbox-inbox-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        return ownExecutor;
+    }
+
+    @Override
+    public synchronized void close() {
+        scheduler.stop();
+        if (ownsExecutor && ownExecutor != null) {
+            ownExecutor.shutdown();
+            try {
+                ownExecutor.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        started = false;
+    }
+
+    /** Wiring options; data source and transactions are required. */
+    public static final class Builder {
+        private DataSource dataSource;
+        private Transactions transactions;
+        private InboxConfig config = InboxConfig.defaults();
+        private Jsonb jsonb;
+        private ScheduledExecutorService executor;
+        private Clock clock = Clock.systemUTC();
+        private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+
+        /** A data source that hands out the current transaction's connection (a JTA data source). */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = dataSource;
+            return this;
+        }
+
+        public Builder transactions(Transactions transactions) {
+            this.transactions = transactions;
+            return this;
+        }
+
+        public Builder config(InboxConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder jsonb(Jsonb jsonb) {
+            this.jsonb = jsonb;
+            return this;
+        }
+
+        /** Executor for the scheduler (a ManagedScheduledExecutorService in the container); default: own thread. */
+        public Builder executor(ScheduledExecutorService executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public Builder random(DoubleSupplier random) {
+            this.random = random;
+            return this;
+        }
+
+        public InboxRuntime build() {
+            return new InboxRuntime(this);
+        }
+    }
+}

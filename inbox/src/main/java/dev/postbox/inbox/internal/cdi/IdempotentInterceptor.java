@@ -1,0 +1,65 @@
+package dev.postbox.inbox.internal.cdi;
+
+import dev.postbox.inbox.Idempotent;
+import dev.postbox.inbox.InboxException;
+import dev.postbox.inbox.ProcessingDeferredException;
+import dev.postbox.inbox.internal.engine.Invocation;
+import dev.postbox.inbox.internal.engine.Outcome;
+import dev.postbox.inbox.internal.http.HttpExchange;
+import dev.postbox.inbox.internal.http.JaxRs;
+import dev.postbox.inbox.internal.method.IdempotentMethod;
+import dev.postbox.inbox.internal.method.MethodPlan;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+import java.io.Serializable;
+
+/**
+ * The {@link Idempotent} interceptor.
+ *
+ * <p>Priority {@code PLATFORM_BEFORE + 100} (= 100): it must run before {@code @Transactional} (200), so that the
+ * claim commits in its own transaction and the business method's own {@code @Transactional(REQUIRED)} joins the
+ * new transaction that also marks the record completed. Application and library interceptors (fault tolerance,
+ * metrics, at 1000 and above) run inside one attempt.
+ */
+@Idempotent
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_BEFORE + 100)
+public class IdempotentInterceptor implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    InboxRuntimeBean inbox;
+
+    @AroundInvoke
+    Object intercept(InvocationContext context) throws Exception {
+        IdempotentMethod method = inbox.method(context.getMethod());
+        if (method == null) {
+            return context.proceed();
+        }
+        MethodPlan plan = method.plan();
+        if (RetryMarker.consume(plan.handlerId())) {
+            return context.proceed(); // a deferred retry: the scheduler has claimed the record already
+        }
+        HttpExchange http = plan.jaxrs() ? HttpExchange.current() : null;
+        try {
+            Invocation invocation = method.invocation(context.getParameters(), http == null ? null : http::header,
+                    context::proceed);
+            Outcome outcome = inbox.runtime().engine().execute(invocation);
+            return outcome.replayed() && plan.jaxrs() ? JaxRs.markReplayed(outcome.value(), http) : outcome.value();
+        } catch (ProcessingDeferredException e) {
+            if (plan.jaxrs()) {
+                throw JaxRs.toWebApplicationException(e);
+            }
+            if (plan.returnsVoid()) {
+                return null; // the work is recorded and will be retried: nothing to return anyway
+            }
+            throw e;
+        } catch (InboxException e) {
+            throw plan.jaxrs() ? JaxRs.toWebApplicationException(e) : e;
+        }
+    }
+}

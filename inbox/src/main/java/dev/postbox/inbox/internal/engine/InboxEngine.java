@@ -1,0 +1,288 @@
+package dev.postbox.inbox.internal.engine;
+
+import dev.postbox.inbox.DuplicateInProgressException;
+import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.PayloadMismatchException;
+import dev.postbox.inbox.ProcessingDeadException;
+import dev.postbox.inbox.ProcessingDeferredException;
+import dev.postbox.inbox.internal.Policy;
+import dev.postbox.inbox.internal.Transactions;
+import dev.postbox.inbox.internal.store.Claim;
+import dev.postbox.inbox.internal.store.InboxRow;
+import dev.postbox.inbox.internal.store.InboxStore;
+import dev.postbox.inbox.internal.store.NewRecord;
+import dev.postbox.inbox.internal.store.StoredResult;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Claim, run, complete or fail: the heart of the inbox, without CDI.
+ *
+ * <ol>
+ *   <li>Claim in its own short transaction: insert the record as IN_PROGRESS with a lease and a fencing token, or
+ *       look at the existing record (stored result, 409, 422, deferred, dead, or take-over of an expired lease).
+ *       The claim is committed before the handler runs, so a concurrent duplicate sees it.</li>
+ *   <li>Run the handler in a new transaction that, before committing, marks the record COMPLETED with the
+ *       result, fenced by the token: if another worker took over meanwhile, nothing of this attempt commits.</li>
+ *   <li>On failure the handler's transaction rolls back and the failure is recorded in another new transaction:
+ *       FAILED with the next attempt time (exponential backoff), or DEAD.</li>
+ * </ol>
+ */
+public final class InboxEngine {
+
+    private static final Logger LOG = Logger.getLogger(InboxEngine.class.getName());
+
+    private final InboxStore store;
+    private final Transactions tx;
+    private final Duration lease;
+    private final DoubleSupplier random;
+
+    public InboxEngine(InboxStore store, Transactions tx, Duration lease, DoubleSupplier random) {
+        this.store = store;
+        this.tx = tx;
+        this.lease = lease;
+        this.random = random;
+    }
+
+    public InboxStore store() {
+        return store;
+    }
+
+    public Transactions transactions() {
+        return tx;
+    }
+
+    public Duration lease() {
+        return lease;
+    }
+
+    /** Runs the invocation once per (scope, key), or answers from its record. */
+    public Outcome execute(Invocation inv) throws Exception {
+        Decision decision = tx.requiresNew(() -> claimOrAnswer(inv));
+        if (decision.answer != null) {
+            LOG.fine(() -> "replaying stored result of key '" + inv.key() + "' in scope '" + inv.scope() + "'");
+            return new Outcome(inv.codec().decode(decision.answer), true, decision.answer);
+        }
+        if (decision.deadReason != null) {
+            throw new ProcessingDeadException(inv.scope(), inv.key(), decision.deadReason);
+        }
+        return run(inv.scope(), inv.key(), decision.claim, inv.policy(), inv.codec(), inv.body(), inv.deferrable());
+    }
+
+    private Decision claimOrAnswer(Invocation inv) throws Exception {
+        // A conflict followed by "no row" means the record was purged in between: insert again.
+        for (int round = 0; round < 3; round++) {
+            UUID token = UUID.randomUUID();
+            NewRecord record = new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(),
+                    inv.policy().maxAttempts(), inv.handlerId(), inv.arguments());
+            if (store.insertClaimed(record, token, lease)) {
+                return Decision.claimed(new Claim(record.id(), token, 1, record.maxAttempts(), inv.handlerId(),
+                        inv.arguments()));
+            }
+            Optional<InboxRow> existing = store.lockByKey(inv.scope(), inv.key());
+            if (existing.isPresent()) {
+                return decide(inv, existing.get());
+            }
+        }
+        throw new IllegalStateException("inbox record of key '" + inv.key() + "' in scope '" + inv.scope()
+                + "' keeps disappearing between insert and read; is something deleting rows?");
+    }
+
+    private Decision decide(Invocation inv, InboxRow row) throws Exception {
+        if (!row.fingerprint().equals(inv.fingerprint())) {
+            throw new PayloadMismatchException(inv.scope(), inv.key());
+        }
+        switch (row.status()) {
+            case COMPLETED:
+                return Decision.answer(row.result() == null ? StoredResult.none() : row.result());
+            case DEAD:
+                throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
+            case IN_PROGRESS:
+                if (row.leaseLive()) {
+                    throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
+                            + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
+                }
+                if (row.attempts() >= row.maxAttempts()) {
+                    String reason = deadAfterCrash(row);
+                    store.markDead(row.id(), reason);
+                    return Decision.dead(reason);
+                }
+                LOG.warning(() -> "taking over key '" + inv.key() + "' of scope '" + inv.scope()
+                        + "': the lease of attempt " + row.attempts() + " expired (worker crashed or too slow)");
+                return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
+            case FAILED:
+            case RECEIVED:
+                if (!row.due()) {
+                    throw new ProcessingDeferredException(inv.scope(), inv.key(), row.attempts(),
+                            row.nextAttemptAt(), null);
+                }
+                return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
+            default:
+                throw new IllegalStateException("unknown inbox status " + row.status());
+        }
+    }
+
+    static String deadAfterCrash(InboxRow row) {
+        return "attempt " + row.attempts() + " of " + row.maxAttempts()
+                + " never finished (lease expired: worker crashed or handler slower than the lease)";
+    }
+
+    /**
+     * Runs a claimed attempt: handler and completion in one new transaction, failure recorded in another.
+     *
+     * @param deferrable whether a retryable failure is retried by the scheduler (else the sender's next
+     *     delivery runs it, and the failure is rethrown)
+     * @throws ProcessingDeferredException when the attempt failed and a retry is scheduled
+     * @throws DuplicateInProgressException when another worker took the record over: nothing was committed
+     */
+    public Outcome run(String scope, String key, Claim claim, Policy policy, ResultCodec codec, Callable<Object> body,
+            boolean deferrable) throws Exception {
+        Object value;
+        StoredResult[] stored = new StoredResult[1];
+        try {
+            value = tx.requiresNew(() -> {
+                Object v = body.call();
+                StoredResult result = encode(codec, v);
+                if (!store.complete(claim.id(), claim.token(), result, policy.retention())) {
+                    // another worker owns the record now: roll back so the effect is not applied twice
+                    throw new LeaseLostException();
+                }
+                stored[0] = result;
+                return v;
+            });
+        } catch (Throwable thrown) {
+            Throwable failure = unwrap(thrown);
+            if (failure instanceof LeaseLostException) {
+                LOG.warning(() -> "attempt " + claim.attempt() + " of key '" + key + "' in scope '" + scope
+                        + "' lost its lease to another worker; its transaction was rolled back");
+                throw new DuplicateInProgressException(scope, key, "the lease of key '" + key + "' in scope '"
+                        + scope + "' expired and another worker took the record over; this attempt was rolled back");
+            }
+            throw onFailure(scope, key, claim, policy, codec, failure, deferrable);
+        }
+        return new Outcome(value, false, stored[0]);
+    }
+
+    private static StoredResult encode(ResultCodec codec, Object value) {
+        try {
+            return codec.encode(value);
+        } catch (Exception e) {
+            throw new ResultNotStorableException(e);
+        }
+    }
+
+    private Exception onFailure(String scope, String key, Claim claim, Policy policy, ResultCodec codec,
+            Throwable failure, boolean deferrable) throws Exception {
+        StoredResult answer = codec.answerFor(failure);
+        if (answer != null) {
+            // an HTTP 4xx is an answer, not a failure: the business work rolled back, duplicates get the same
+            tx.requiresNew(() -> store.complete(claim.id(), claim.token(), answer, policy.retention()));
+            return rethrowable(failure);
+        }
+        boolean retryable = !(failure instanceof PermanentFailure) && policy.isRetryable(failure);
+        boolean dead = !retryable || claim.attempt() >= claim.maxAttempts();
+        Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(claim.attempt(), random);
+        String error = describe(failure);
+        try {
+            boolean recorded = tx.requiresNew(() -> store.fail(claim.id(), claim.token(), error, delay, dead));
+            if (!recorded) {
+                LOG.warning(() -> "failure of attempt " + claim.attempt() + " of key '" + key + "' in scope '"
+                        + scope + "' not recorded: another worker took the record over (" + error + ")");
+            }
+        } catch (Exception e) {
+            // The record stays IN_PROGRESS; when its lease expires it is retried (or taken over by a redelivery).
+            LOG.log(Level.SEVERE, "could not record the failure of key '" + key + "' in scope '" + scope
+                    + "'; the record will be retried after its lease (" + lease + ") expires", e);
+            failure.addSuppressed(e);
+            return rethrowable(failure);
+        }
+        if (dead) {
+            LOG.warning(() -> "key '" + key + "' in scope '" + scope + "' is DEAD after attempt " + claim.attempt()
+                    + " of " + claim.maxAttempts() + (retryable ? "" : " (not retryable)") + ": " + error
+                    + "; replay it through InboxHistory once fixed");
+            return rethrowable(failure);
+        }
+        if (delay == null) {
+            LOG.info(() -> "attempt " + claim.attempt() + " of key '" + key + "' in scope '" + scope
+                    + "' failed; the sender's next delivery will retry: " + error);
+            return rethrowable(failure);
+        }
+        LOG.info(() -> "attempt " + claim.attempt() + " of " + claim.maxAttempts() + " of key '" + key
+                + "' in scope '" + scope + "' failed, next attempt in " + delay + ": " + error);
+        return new ProcessingDeferredException(scope, key, claim.attempt(), Instant.now().plus(delay), failure);
+    }
+
+    /** Callers rethrow what this returns; errors and other throwables are wrapped or sneaked through. */
+    private static Exception rethrowable(Throwable failure) {
+        if (failure instanceof Exception e) {
+            return e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        return new UndeclaredThrowableException(failure);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable current = t;
+        while (true) {
+            if (current instanceof InvocationTargetException ite && ite.getCause() != null) {
+                current = ite.getCause();
+            } else if (current instanceof UndeclaredThrowableException ute && ute.getCause() != null) {
+                current = ute.getCause();
+            } else if (current.getClass().getName().equals("jakarta.transaction.TransactionalException")
+                    && current.getCause() != null) {
+                current = current.getCause();
+            } else {
+                return current;
+            }
+        }
+    }
+
+    static String describe(Throwable failure) {
+        StringBuilder text = new StringBuilder(failure.toString());
+        Throwable cause = failure.getCause();
+        for (int depth = 0; cause != null && cause != failure && depth < 3; depth++) {
+            text.append(" <- ").append(cause);
+            cause = cause.getCause();
+        }
+        return text.toString();
+    }
+
+    /** What the claim transaction decided. */
+    private record Decision(Claim claim, StoredResult answer, String deadReason) {
+        static Decision claimed(Claim claim) {
+            return new Decision(claim, null, null);
+        }
+
+        static Decision answer(StoredResult answer) {
+            return new Decision(null, answer, null);
+        }
+
+        static Decision dead(String reason) {
+            return new Decision(null, null, reason);
+        }
+    }
+
+    /** The fenced completion found another worker's token: roll back. */
+    static final class LeaseLostException extends RuntimeException {
+        LeaseLostException() {
+            super("lease lost to another worker", null, false, false);
+        }
+    }
+
+    /** The result could not be serialized: retrying would not help. */
+    static final class ResultNotStorableException extends PermanentFailure {
+        ResultNotStorableException(Throwable cause) {
+            super("the result cannot be stored as JSON: " + cause, cause);
+        }
+    }
+}

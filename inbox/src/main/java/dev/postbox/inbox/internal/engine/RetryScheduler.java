@@ -1,0 +1,164 @@
+package dev.postbox.inbox.internal.engine;
+
+import dev.postbox.inbox.InboxException;
+import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.internal.InboxConfig;
+import dev.postbox.inbox.internal.store.Claim;
+import dev.postbox.inbox.internal.store.InboxRow;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs what is due: deferred retries, received records, and records whose worker vanished (expired lease); and
+ * purges expired completed records. Every state is in the database, so a restarted instance carries on where
+ * the last one stopped, and {@code FOR UPDATE SKIP LOCKED} plus the lease make sure that with several instances
+ * each due record runs on exactly one.
+ */
+public final class RetryScheduler {
+
+    private static final Logger LOG = Logger.getLogger(RetryScheduler.class.getName());
+
+    private final InboxEngine engine;
+    private final HandlerRegistry registry;
+    private final InboxConfig config;
+    private final Object lock = new Object();
+    private ScheduledFuture<?> future;
+    private volatile boolean stopping;
+    private long lastPurgeNanos = System.nanoTime();
+
+    public RetryScheduler(InboxEngine engine, HandlerRegistry registry, InboxConfig config) {
+        this.engine = engine;
+        this.registry = registry;
+        this.config = config;
+    }
+
+    /** Polls every {@code postbox.inbox.poll-interval} on the given executor until {@link #stop()}. */
+    public void start(ScheduledExecutorService executor) {
+        synchronized (lock) {
+            if (future != null) {
+                return;
+            }
+            stopping = false;
+            long interval = config.pollInterval().toMillis();
+            future = executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+            LOG.info(() -> "inbox scheduler started: table " + engine.store().table() + ", poll every "
+                    + config.pollInterval() + ", lease " + config.lease());
+        }
+    }
+
+    /** Stops polling; a record being processed finishes its attempt (or its lease expires). */
+    public void stop() {
+        synchronized (lock) {
+            stopping = true;
+            if (future != null) {
+                future.cancel(false);
+                future = null;
+            }
+        }
+    }
+
+    private void tick() {
+        try {
+            runDue();
+            if (System.nanoTime() - lastPurgeNanos >= config.purgeInterval().toNanos()) {
+                lastPurgeNanos = System.nanoTime();
+                purge();
+            }
+        } catch (Throwable t) {
+            // never let an exception cancel the periodic task
+            LOG.log(Level.WARNING, "inbox scheduler poll failed; trying again in " + config.pollInterval(), t);
+        }
+    }
+
+    /**
+     * Claims and runs due records one at a time (each claim gets a full lease), at most
+     * {@code postbox.inbox.batch-size} per call.
+     *
+     * @return how many records were claimed
+     */
+    public int runDue() throws Exception {
+        return runDue(config.batchSize());
+    }
+
+    /** Like {@link #runDue()} with another limit; {@code runDue(1)} runs exactly one due record, if any. */
+    public int runDue(int limit) throws Exception {
+        int claimed = 0;
+        while (claimed < limit && !stopping) {
+            List<String> handlers = registry.ids();
+            if (handlers.isEmpty()) {
+                return claimed;
+            }
+            Optional<Claim> claim = engine.transactions().requiresNew(() -> claimNext(handlers));
+            if (claim.isEmpty()) {
+                return claimed;
+            }
+            claimed++;
+            runClaimed(claim.get());
+        }
+        return claimed;
+    }
+
+    private Optional<Claim> claimNext(List<String> handlers) throws Exception {
+        while (true) {
+            List<InboxRow> rows = engine.store().lockDue(handlers, 1);
+            if (rows.isEmpty()) {
+                return Optional.empty();
+            }
+            InboxRow row = rows.get(0);
+            if (row.status() == InboxStatus.IN_PROGRESS && row.attempts() >= row.maxAttempts()) {
+                String reason = InboxEngine.deadAfterCrash(row);
+                engine.store().markDead(row.id(), reason);
+                LOG.warning(() -> "key '" + row.key() + "' in scope '" + row.scope() + "' is DEAD: " + reason);
+                continue;
+            }
+            if (row.status() == InboxStatus.IN_PROGRESS) {
+                LOG.warning(() -> "taking over key '" + row.key() + "' in scope '" + row.scope()
+                        + "': the lease of attempt " + row.attempts() + " expired");
+            }
+            return Optional.of(engine.store().claim(row, UUID.randomUUID(), engine.lease()));
+        }
+    }
+
+    private void runClaimed(Claim claim) {
+        HandlerRegistry.Handler handler = registry.get(claim.handler()).orElseThrow();
+        String scopeKey = "record " + claim.id() + " (handler " + claim.handler() + ")";
+        try {
+            engine.run(handler.scope(), scopeKey, claim, handler.policy(), handler.codec(),
+                    () -> handler.invoker().invoke(claim.arguments()), true);
+            LOG.fine(() -> scopeKey + " completed on attempt " + claim.attempt());
+        } catch (InboxException e) {
+            LOG.fine(() -> scopeKey + ": " + e.getMessage());
+        } catch (Exception e) {
+            // already recorded (FAILED or DEAD) and logged by the engine
+            LOG.fine(() -> scopeKey + " failed on attempt " + claim.attempt() + ": " + e);
+        }
+    }
+
+    /** Deletes expired completed records in batches. @return rows deleted */
+    public int purge() throws Exception {
+        int total = 0;
+        for (int round = 0; round < 100 && !stopping; round++) {
+            int deleted = engine.transactions().requiresNew(() -> engine.store().purgeExpired(config.purgeBatchSize()));
+            total += deleted;
+            if (deleted < config.purgeBatchSize()) {
+                break;
+            }
+        }
+        if (total > 0) {
+            int count = total;
+            LOG.info(() -> "inbox purge deleted " + count + " completed record(s) past their retention");
+        }
+        return total;
+    }
+
+    Duration pollInterval() {
+        return config.pollInterval();
+    }
+}

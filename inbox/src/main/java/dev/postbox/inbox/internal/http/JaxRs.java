@@ -1,0 +1,72 @@
+package dev.postbox.inbox.internal.http;
+
+import dev.postbox.inbox.InboxException;
+import dev.postbox.inbox.ProcessingDeferredException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+
+/** JAX-RS answers of the inbox: problem+json bodies for its typed exceptions, the replay header. */
+public final class JaxRs {
+
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private JaxRs() {
+    }
+
+    /** The HTTP answer for an inbox exception inside a resource method. */
+    public static WebApplicationException toWebApplicationException(InboxException e) {
+        Response.ResponseBuilder response = Response.status(e.httpStatus()).type(PROBLEM_JSON)
+                .entity(problem(e.httpStatus(), title(e), e.getMessage()));
+        if (e instanceof ProcessingDeferredException deferred) {
+            response.header("Retry-After", retryAfterSeconds(deferred.nextAttemptAt()));
+        }
+        if (e.httpStatus() == 409) {
+            response.header("Retry-After", 1);
+        }
+        return new WebApplicationException(e.getMessage(), e, response.build());
+    }
+
+    /** The stored answer of a replayed duplicate, marked as such. */
+    public static Object markReplayed(Object value, HttpExchange http) {
+        if (value instanceof Response response) {
+            return Response.fromResponse(response).header(REPLAYED_HEADER, "true").build();
+        }
+        if (http != null && http.response() != null && !http.response().isCommitted()) {
+            http.response().setHeader(REPLAYED_HEADER, "true");
+        }
+        return value;
+    }
+
+    static long retryAfterSeconds(Instant next) {
+        if (next == null) {
+            return 1;
+        }
+        long seconds = Duration.between(Instant.now(), next).toSeconds() + 1;
+        return Math.max(1, seconds);
+    }
+
+    private static String title(InboxException e) {
+        return switch (e.httpStatus()) {
+            case 202 -> "Processing deferred";
+            case 400 -> "Invalid idempotent request";
+            case 409 -> "Request in progress";
+            case 413 -> "Payload too large";
+            case 422 -> "Idempotency key reused with a different payload";
+            default -> "Processing failed";
+        };
+    }
+
+    /** RFC 9457 problem details, written by hand: no JSON provider needed for a few strings. */
+    static String problem(int status, String title, String detail) {
+        return "{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status + ",\"detail\":"
+                + quote(detail) + "}";
+    }
+
+    private static String quote(String s) {
+        var builder = jakarta.json.Json.createArrayBuilder().add(s == null ? "" : s).build().toString();
+        return builder.substring(1, builder.length() - 1);
+    }
+}

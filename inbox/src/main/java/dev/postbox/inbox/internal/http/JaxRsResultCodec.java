@@ -1,0 +1,96 @@
+package dev.postbox.inbox.internal.http;
+
+import dev.postbox.inbox.internal.engine.JsonResultCodec;
+import dev.postbox.inbox.internal.store.StoredResult;
+import jakarta.json.bind.Jsonb;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Results of JAX-RS resource methods: a {@link Response} is stored as status, Content-Type/Location and body; a
+ * POJO as JSON with status 200; a {@link WebApplicationException} with a 4xx status is an answer too (stored,
+ * and rethrown to duplicates), not a failure to retry.
+ */
+public final class JaxRsResultCodec extends JsonResultCodec {
+
+    private final boolean returnsResponse;
+
+    public JaxRsResultCodec(Jsonb jsonb, Type returnType, boolean returnsResponse) {
+        super(jsonb, returnType);
+        this.returnsResponse = returnsResponse;
+    }
+
+    @Override
+    public StoredResult encode(Object result) {
+        if (result instanceof Response response) {
+            return encodeResponse(response, StoredResult.JSON);
+        }
+        StoredResult json = super.encode(result);
+        return new StoredResult(json.body(), json.format(), result == null ? 204 : 200, null);
+    }
+
+    @Override
+    public Object decode(StoredResult stored) {
+        if (StoredResult.ERROR.equals(stored.format())) {
+            throw new WebApplicationException(toResponse(stored).header(JaxRs.REPLAYED_HEADER, "true").build());
+        }
+        if (returnsResponse) {
+            return toResponse(stored).build();
+        }
+        return super.decode(stored);
+    }
+
+    @Override
+    public StoredResult answerFor(Throwable failure) {
+        if (failure instanceof WebApplicationException wae && wae.getResponse() != null) {
+            int status = wae.getResponse().getStatus();
+            if (status >= 400 && status < 500) {
+                return encodeResponse(wae.getResponse(), StoredResult.ERROR);
+            }
+        }
+        return null;
+    }
+
+    private StoredResult encodeResponse(Response response, String format) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        Object type = response.getMetadata().getFirst(HttpHeaders.CONTENT_TYPE);
+        if (type != null) {
+            headers.put(HttpHeaders.CONTENT_TYPE, type.toString());
+        }
+        Object location = response.getMetadata().getFirst(HttpHeaders.LOCATION);
+        if (location != null) {
+            headers.put(HttpHeaders.LOCATION, location.toString());
+        }
+        Object entity = response.hasEntity() ? response.getEntity() : null;
+        String body;
+        String bodyFormat;
+        if (entity == null) {
+            body = null;
+            bodyFormat = StoredResult.NONE;
+        } else if (entity instanceof String text) {
+            body = text;
+            bodyFormat = StoredResult.TEXT;
+        } else {
+            body = jsonb().toJson(entity);
+            bodyFormat = StoredResult.JSON;
+            headers.putIfAbsent(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+        }
+        return new StoredResult(body, format.equals(StoredResult.ERROR) ? StoredResult.ERROR : bodyFormat,
+                response.getStatus(), headers);
+    }
+
+    private static Response.ResponseBuilder toResponse(StoredResult stored) {
+        Response.ResponseBuilder builder = Response.status(stored.httpStatus() == null ? 200 : stored.httpStatus());
+        stored.headers().forEach(builder::header);
+        if (stored.body() != null) {
+            // the stored JSON or text is exactly the body that was sent; hand it back as such
+            builder.entity(stored.body());
+        }
+        return builder;
+    }
+}

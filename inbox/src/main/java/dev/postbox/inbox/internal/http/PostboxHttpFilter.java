@@ -1,0 +1,29 @@
+package dev.postbox.inbox.internal.http;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/** Keeps the request and response in {@link HttpExchange} for the duration of the request. */
+public class PostboxHttpFilter implements Filter {
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        HttpExchange.set(new HttpExchange(http, httpResponse));
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            HttpExchange.clear();
+        }
+    }
+}

@@ -1,0 +1,456 @@
+package dev.postbox.inbox.internal.store;
+
+import dev.postbox.inbox.InboxAttempt;
+import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.InboxRecord;
+import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.internal.json.CanonicalJson;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The inbox table on PostgreSQL. Every method does its work on the data source's connection of the current
+ * transaction; the callers ({@code InboxEngine}, the scheduler) decide the transaction boundaries. Times are the
+ * database's ({@code clock_timestamp()}), so instances with skewed clocks agree on leases and due retries.
+ */
+public final class InboxStore {
+
+    static final int MAX_ERROR = 2000;
+    static final int MAX_HISTORY_ERROR = 500;
+
+    private static final String ROW_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
+            + "max_attempts, next_attempt_at, claim_token, last_error, handler, arguments, result, result_format, "
+            + "http_status, http_headers, "
+            + "(locked_until IS NOT NULL AND locked_until > clock_timestamp()) AS lease_live, "
+            + "(next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp()) AS due";
+
+    private static final String RECORD_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
+            + "max_attempts, next_attempt_at, locked_until, last_error, handler, result, http_status, created_at, "
+            + "updated_at, completed_at, expires_at, history";
+
+    /** Appends one finished attempt to the history; parameters: outcome, error. */
+    private static final String APPEND_HISTORY = "history = history || jsonb_build_array(jsonb_build_object("
+            + "'attempt', attempts, 'startedAt', started_at, 'endedAt', clock_timestamp(), "
+            + "'outcome', ?::text, 'error', ?::text))";
+
+    private final DataSource dataSource;
+    private final String table;
+
+    /** @param table an already validated table name */
+    public InboxStore(DataSource dataSource, String table) {
+        this.dataSource = dataSource;
+        this.table = table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /**
+     * Inserts the record of a new key as IN_PROGRESS (attempt 1) under a lease.
+     *
+     * @return true when inserted, false when the key exists already (nothing changed)
+     */
+    public boolean insertClaimed(NewRecord r, UUID token, Duration lease) throws SQLException {
+        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts, locked_until, claim_token, started_at, handler, arguments) "
+                + "VALUES (?, ?, ?, ?, 'IN_PROGRESS', 1, ?, clock_timestamp() + ? * interval '1 millisecond', ?, "
+                + "clock_timestamp(), ?, ?) ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, r.id());
+            ps.setString(2, r.scope());
+            ps.setString(3, r.key());
+            ps.setString(4, r.fingerprint());
+            ps.setInt(5, r.maxAttempts());
+            ps.setLong(6, lease.toMillis());
+            ps.setObject(7, token);
+            ps.setString(8, r.handler());
+            ps.setString(9, r.arguments());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Inserts the record of a new key as RECEIVED, due now. @return false when the key exists already. */
+    public boolean insertReceived(NewRecord r) throws SQLException {
+        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts, next_attempt_at, handler, arguments) "
+                + "VALUES (?, ?, ?, ?, 'RECEIVED', 0, ?, clock_timestamp(), ?, ?) "
+                + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, r.id());
+            ps.setString(2, r.scope());
+            ps.setString(3, r.key());
+            ps.setString(4, r.fingerprint());
+            ps.setInt(5, r.maxAttempts());
+            ps.setString(6, r.handler());
+            ps.setString(7, r.arguments());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Reads and row-locks the record of a key until the end of the transaction. */
+    public Optional<InboxRow> lockByKey(String scope, String key) throws SQLException {
+        String sql = "SELECT " + ROW_COLUMNS + " FROM " + table + " WHERE scope = ? AND idempotency_key = ? FOR UPDATE";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+            return readRow(ps);
+        }
+    }
+
+    /** Reads and row-locks a record by id. */
+    public Optional<InboxRow> lockById(UUID id) throws SQLException {
+        String sql = "SELECT " + ROW_COLUMNS + " FROM " + table + " WHERE id = ? FOR UPDATE";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, id);
+            return readRow(ps);
+        }
+    }
+
+    /**
+     * Locks up to {@code limit} records that are due: RECEIVED or FAILED with {@code next_attempt_at} passed, or
+     * IN_PROGRESS with an expired lease (a crashed worker). Rows locked by another instance are skipped, so two
+     * instances never get the same record.
+     */
+    public List<InboxRow> lockDue(Collection<String> handlers, int limit) throws SQLException {
+        // two queries rather than one OR, so that each uses its partial index (due retries, expired leases)
+        List<InboxRow> rows = lockWhere(handlers, limit, "status IN ('RECEIVED', 'FAILED') "
+                + "AND next_attempt_at <= clock_timestamp() ORDER BY next_attempt_at");
+        if (rows.size() < limit) {
+            rows.addAll(lockWhere(handlers, limit - rows.size(), "status = 'IN_PROGRESS' "
+                    + "AND locked_until < clock_timestamp() ORDER BY locked_until"));
+        }
+        return rows;
+    }
+
+    private List<InboxRow> lockWhere(Collection<String> handlers, int limit, String condition) throws SQLException {
+        String sql = "SELECT " + ROW_COLUMNS + " FROM " + table + " WHERE handler = ANY (?) AND " + condition
+                + " LIMIT ? FOR UPDATE SKIP LOCKED";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("varchar", handlers.toArray()));
+            ps.setInt(2, limit);
+            List<InboxRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(mapRow(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Starts a new attempt on a locked record: IN_PROGRESS, attempts + 1, a new lease and fencing token. When the
+     * record was IN_PROGRESS (its worker vanished), that attempt is recorded as LEASE_EXPIRED first.
+     */
+    public Claim claim(InboxRow row, UUID token, Duration lease) throws SQLException {
+        String history = row.status() == InboxStatus.IN_PROGRESS ? ", " + APPEND_HISTORY : "";
+        String sql = "UPDATE " + table + " SET status = 'IN_PROGRESS', attempts = attempts + 1, "
+                + "claim_token = ?, locked_until = clock_timestamp() + ? * interval '1 millisecond', "
+                + "started_at = clock_timestamp(), next_attempt_at = NULL, updated_at = clock_timestamp()" + history
+                + " WHERE id = ? RETURNING attempts, max_attempts";
+        // history must be appended with the old started_at/attempts: PostgreSQL evaluates SET expressions
+        // against the old row, so one statement does both
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setObject(i++, token);
+            ps.setLong(i++, lease.toMillis());
+            if (!history.isEmpty()) {
+                ps.setString(i++, "LEASE_EXPIRED");
+                ps.setString(i++, "the worker's lease expired before it finished (crash, restart or a "
+                        + "handler slower than postbox.inbox.lease); taken over");
+            }
+            ps.setObject(i, row.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Claim(row.id(), token, rs.getInt(1), rs.getInt(2), row.handler(), row.arguments());
+            }
+        }
+    }
+
+    /**
+     * Marks a claimed record COMPLETED with its result, fenced by the claim token: returns false (and changes
+     * nothing) when another worker took the record over, in which case the caller must roll back.
+     */
+    public boolean complete(UUID id, UUID token, StoredResult result, Duration retention) throws SQLException {
+        String sql = "UPDATE " + table + " SET status = 'COMPLETED', result = ?, result_format = ?, http_status = ?, "
+                + "http_headers = ?::jsonb, claim_token = NULL, locked_until = NULL, next_attempt_at = NULL, "
+                + "last_error = NULL, completed_at = clock_timestamp(), updated_at = clock_timestamp(), "
+                + "expires_at = clock_timestamp() + ? * interval '1 millisecond', " + APPEND_HISTORY
+                + " WHERE id = ? AND claim_token = ? AND status = 'IN_PROGRESS'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, result.body());
+            ps.setString(2, result.format());
+            if (result.httpStatus() == null) {
+                ps.setNull(3, Types.INTEGER);
+            } else {
+                ps.setInt(3, result.httpStatus());
+            }
+            ps.setString(4, result.headers().isEmpty() ? null : headersJson(result.headers()));
+            ps.setLong(5, retention.toMillis());
+            ps.setString(6, "COMPLETED");
+            ps.setNull(7, Types.VARCHAR);
+            ps.setObject(8, id);
+            ps.setObject(9, token);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Records a failed attempt, fenced by the claim token: FAILED with the next attempt after {@code retryDelay}
+     * (null: no scheduled retry, the sender's next delivery runs it), or DEAD when {@code dead}.
+     *
+     * @return false when another worker took the record over meanwhile (nothing changed)
+     */
+    public boolean fail(UUID id, UUID token, String error, Duration retryDelay, boolean dead) throws SQLException {
+        String sql = "UPDATE " + table + " SET status = ?, last_error = ?, claim_token = NULL, locked_until = NULL, "
+                + "next_attempt_at = CASE WHEN ?::bigint IS NULL THEN NULL "
+                + "ELSE clock_timestamp() + ?::bigint * interval '1 millisecond' END, "
+                + "updated_at = clock_timestamp(), " + APPEND_HISTORY
+                + " WHERE id = ? AND claim_token = ? AND status = 'IN_PROGRESS'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            String status = dead ? "DEAD" : "FAILED";
+            ps.setString(1, status);
+            ps.setString(2, shorten(error, MAX_ERROR));
+            Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
+            ps.setObject(3, delay, Types.BIGINT);
+            ps.setObject(4, delay, Types.BIGINT);
+            ps.setString(5, status);
+            ps.setString(6, shorten(error, MAX_HISTORY_ERROR));
+            ps.setObject(7, id);
+            ps.setObject(8, token);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Marks a locked record DEAD without a claim (a crashed worker's record whose attempts are used up). */
+    public void markDead(UUID id, String reason) throws SQLException {
+        String sql = "UPDATE " + table + " SET status = 'DEAD', last_error = ?, claim_token = NULL, "
+                + "locked_until = NULL, next_attempt_at = NULL, updated_at = clock_timestamp(), " + APPEND_HISTORY
+                + " WHERE id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, shorten(reason, MAX_ERROR));
+            ps.setString(2, "LEASE_EXPIRED");
+            ps.setString(3, shorten(reason, MAX_HISTORY_ERROR));
+            ps.setObject(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Gives a DEAD record {@code extraAttempts} more attempts: RECEIVED due now when {@code scheduled}, else
+     * FAILED waiting for the sender's next delivery. A REPLAY entry goes into the history.
+     */
+    public boolean replay(UUID id, int extraAttempts, boolean scheduled) throws SQLException {
+        String sql = "UPDATE " + table + " SET status = ?, max_attempts = attempts + ?, "
+                + "next_attempt_at = CASE WHEN ? THEN clock_timestamp() ELSE NULL END, updated_at = clock_timestamp(), "
+                + "history = history || jsonb_build_array(jsonb_build_object('attempt', attempts, 'startedAt', "
+                + "clock_timestamp(), 'endedAt', clock_timestamp(), 'outcome', 'REPLAY', 'error', NULL)) "
+                + "WHERE id = ? AND status = 'DEAD'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scheduled ? "RECEIVED" : "FAILED");
+            ps.setInt(2, extraAttempts);
+            ps.setBoolean(3, scheduled);
+            ps.setObject(4, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Deletes up to {@code batch} completed records whose retention has passed. @return rows deleted */
+    public int purgeExpired(int batch) throws SQLException {
+        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
+                + " WHERE status = 'COMPLETED' AND expires_at < clock_timestamp() ORDER BY expires_at LIMIT ? "
+                + "FOR UPDATE SKIP LOCKED)";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, batch);
+            return ps.executeUpdate();
+        }
+    }
+
+    public Optional<InboxRecord> find(UUID id) throws SQLException {
+        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE id = ?", List.of(id))
+                .stream().findFirst();
+    }
+
+    public Optional<InboxRecord> find(String scope, String key) throws SQLException {
+        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table
+                + " WHERE scope = ? AND idempotency_key = ?", List.of(scope, key)).stream().findFirst();
+    }
+
+    public List<InboxRecord> list(InboxHistory.Filter filter) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE true");
+        List<Object> params = new ArrayList<>();
+        if (filter.scope() != null) {
+            sql.append(" AND scope = ?");
+            params.add(filter.scope());
+        }
+        if (!filter.statuses().isEmpty()) {
+            sql.append(" AND status IN (");
+            String sep = "";
+            for (InboxStatus s : filter.statuses()) {
+                sql.append(sep).append('?');
+                params.add(s.name());
+                sep = ", ";
+            }
+            sql.append(')');
+        }
+        if (filter.from() != null) {
+            sql.append(" AND created_at >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND created_at < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(filter.limit());
+        return queryRecords(sql.toString(), params);
+    }
+
+    private List<InboxRecord> queryRecords(String sql, List<Object> params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            List<InboxRecord> records = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(mapRecord(rs));
+                }
+            }
+            return records;
+        }
+    }
+
+    private Optional<InboxRow> readRow(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(mapRow(rs)) : Optional.empty();
+        }
+    }
+
+    private static InboxRow mapRow(ResultSet rs) throws SQLException {
+        String format = rs.getString("result_format");
+        StoredResult result = format == null ? null
+                : new StoredResult(rs.getString("result"), format, (Integer) rs.getObject("http_status"),
+                        parseHeaders(rs.getString("http_headers")));
+        return new InboxRow(
+                rs.getObject("id", UUID.class),
+                rs.getString("scope"),
+                rs.getString("idempotency_key"),
+                rs.getString("fingerprint"),
+                InboxStatus.valueOf(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getInt("max_attempts"),
+                instant(rs, "next_attempt_at"),
+                rs.getBoolean("lease_live"),
+                rs.getBoolean("due"),
+                rs.getObject("claim_token", UUID.class),
+                rs.getString("last_error"),
+                rs.getString("handler"),
+                rs.getString("arguments"),
+                result);
+    }
+
+    private static InboxRecord mapRecord(ResultSet rs) throws SQLException {
+        return new InboxRecord(
+                rs.getObject("id", UUID.class),
+                rs.getString("scope"),
+                rs.getString("idempotency_key"),
+                rs.getString("fingerprint"),
+                InboxStatus.valueOf(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getInt("max_attempts"),
+                instant(rs, "next_attempt_at"),
+                instant(rs, "locked_until"),
+                rs.getString("last_error"),
+                rs.getString("handler"),
+                rs.getString("result"),
+                (Integer) rs.getObject("http_status"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "completed_at"),
+                instant(rs, "expires_at"),
+                parseHistory(rs.getString("history")));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static List<InboxAttempt> parseHistory(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        List<InboxAttempt> attempts = new ArrayList<>();
+        for (JsonValue v : (JsonArray) CanonicalJson.parse(json)) {
+            JsonObject o = v.asJsonObject();
+            attempts.add(new InboxAttempt(o.getInt("attempt", 0), time(o, "startedAt"), time(o, "endedAt"),
+                    text(o, "outcome"), text(o, "error")));
+        }
+        return attempts;
+    }
+
+    private static Instant time(JsonObject o, String name) {
+        String text = text(o, name);
+        return text == null ? null : OffsetDateTime.parse(text).toInstant();
+    }
+
+    private static String text(JsonObject o, String name) {
+        JsonValue v = o.get(name);
+        return v instanceof JsonString s ? s.getString() : null;
+    }
+
+    private static Map<String, String> parseHeaders(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        CanonicalJson.parse(json).asJsonObject()
+                .forEach((k, v) -> headers.put(k, v instanceof JsonString s ? s.getString() : v.toString()));
+        return headers;
+    }
+
+    private static String headersJson(Map<String, String> headers) {
+        var builder = jakarta.json.Json.createObjectBuilder();
+        headers.forEach(builder::add);
+        return builder.build().toString();
+    }
+
+    static String shorten(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        // never split a surrogate pair: PostgreSQL rejects invalid UTF-16 halves
+        if (text.length() <= max) {
+            return text;
+        }
+        int end = max - 3;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "...";
+    }
+}

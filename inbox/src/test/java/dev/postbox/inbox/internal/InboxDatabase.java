@@ -1,0 +1,73 @@
+package dev.postbox.inbox.internal;
+
+import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.jta.LocalJta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** A fresh database with the shipped inbox DDL, a LocalJta over it, and runtimes built on both. */
+public final class InboxDatabase {
+
+    public final PostgresServer.Database db;
+    public final LocalJta jta;
+
+    private InboxDatabase(PostgresServer.Database db) {
+        this.db = db;
+        this.jta = new LocalJta(db.dataSource());
+    }
+
+    public static InboxDatabase create(String prefix) {
+        InboxDatabase database = new InboxDatabase(PostgresServer.shared().createDatabase(prefix));
+        database.db.execute(ddl());
+        database.db.execute("CREATE TABLE effect (scope varchar(255), key varchar(512), note text)");
+        return database;
+    }
+
+    public static String ddl() {
+        try (InputStream in = InboxDatabase.class.getResourceAsStream("/db/postbox/V1_2__postbox_inbox.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A runtime whose scheduler is not started (tests drive it), with the given configuration on top of defaults. */
+    public InboxRuntime runtime(Map<String, String> config) {
+        Map<String, String> values = new HashMap<>(config);
+        return InboxRuntime.builder()
+                .dataSource(jta.dataSource())
+                .transactions(new JtaTransactions(jta))
+                .config(InboxConfig.from(k -> Optional.ofNullable(values.get(k))))
+                .build();
+    }
+
+    /** Writes a business effect on the current transaction's connection. */
+    public void effect(String scope, String key, String note) throws Exception {
+        try (var c = jta.dataSource().getConnection();
+                var ps = c.prepareStatement("INSERT INTO effect (scope, key, note) VALUES (?, ?, ?)")) {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+            ps.setString(3, note);
+            ps.executeUpdate();
+        }
+    }
+
+    public long effects(String scope) {
+        return db.queryLong("SELECT count(*) FROM effect WHERE scope = '" + scope + "'");
+    }
+
+    public long rows(String scope) {
+        return db.queryLong("SELECT count(*) FROM postbox_inbox WHERE scope = '" + scope + "'");
+    }
+
+    /** Makes every due time and lease of a scope lie in the past, so tests need not sleep through backoffs. */
+    public void makeDue(String scope) {
+        db.execute("UPDATE postbox_inbox SET next_attempt_at = clock_timestamp() - interval '1 millisecond' "
+                + "WHERE scope = '" + scope + "' AND next_attempt_at IS NOT NULL");
+    }
+}

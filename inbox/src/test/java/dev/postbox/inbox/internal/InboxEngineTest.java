@@ -1,0 +1,324 @@
+package dev.postbox.inbox.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.postbox.inbox.DuplicateInProgressException;
+import dev.postbox.inbox.Inbox;
+import dev.postbox.inbox.InboxAttempt;
+import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.InboxRecord;
+import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.InvalidMessageException;
+import dev.postbox.inbox.MissingIdempotencyKeyException;
+import dev.postbox.inbox.PayloadMismatchException;
+import dev.postbox.inbox.ProcessingDeadException;
+import dev.postbox.inbox.ProcessingDeferredException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The engine through the programmatic {@link Inbox}, on a real PostgreSQL and LocalJta. */
+class InboxEngineTest {
+
+    private static InboxDatabase database;
+    private static InboxRuntime runtime;
+    private static Inbox inbox;
+
+    @BeforeAll
+    static void start() {
+        database = InboxDatabase.create("inbox_engine");
+        runtime = database.runtime(Map.of(
+                "postbox.inbox.\"flaky\".initial-delay", "PT0.03S",
+                "postbox.inbox.\"flaky\".backoff-factor", "3",
+                "postbox.inbox.\"flaky\".jitter", "0",
+                "postbox.inbox.\"broken\".max-attempts", "3",
+                "postbox.inbox.\"broken\".initial-delay", "PT0.001S",
+                "postbox.inbox.max-payload-bytes", "2000"));
+        inbox = runtime.inbox();
+    }
+
+    @AfterAll
+    static void stop() {
+        runtime.close();
+    }
+
+    @Test
+    void thousandDeliveriesFromEightThreadsHaveExactlyOneEffect() throws Exception {
+        String scope = "payments";
+        AtomicInteger handlerCalls = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            handlerCalls.incrementAndGet();
+            database.effect(scope, "evt_1", payload);
+            return "charged";
+        });
+        String payload = "{\"id\":\"evt_1\",\"amount\":1000}";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            results.add(pool.submit(() -> {
+                go.await();
+                try {
+                    return inbox.process(scope, "evt_1", payload, String.class);
+                } catch (DuplicateInProgressException e) {
+                    return "409";
+                }
+            }));
+        }
+        go.countDown();
+        Map<String, Integer> answers = new ConcurrentHashMap<>();
+        for (Future<String> f : results) {
+            answers.merge(f.get(), 1, Integer::sum);
+        }
+        pool.shutdown();
+
+        assertThat(database.effects(scope)).isEqualTo(1);
+        assertThat(handlerCalls).hasValue(1);
+        assertThat(answers.keySet()).isSubsetOf("charged", "409");
+        assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
+        assertThat(inbox.process(scope, "evt_1", payload, String.class)).isEqualTo("charged");
+        InboxRecord record = inbox.history().find(scope, "evt_1").orElseThrow();
+        assertThat(record.status()).isEqualTo(InboxStatus.COMPLETED);
+        assertThat(record.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void duplicateAfterSuccessGetsTheStoredResultAndKeyOrderDoesNotMatter() {
+        String scope = "orders";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> Map.of("order", "o-" + calls.incrementAndGet(), "status", "accepted"));
+        String first = "{\"sku\":\"A\",\"qty\":2}";
+        String reordered = "{ \"qty\" : 2.0,\n \"sku\" : \"A\" }";
+
+        Map<?, ?> a = inbox.process(scope, "req-1", first, Map.class);
+        Map<?, ?> b = inbox.process(scope, "req-1", reordered, Map.class);
+
+        assertThat(calls).hasValue(1);
+        assertThat(a.get("order")).isEqualTo("o-1");
+        assertThat(a.get("status")).isEqualTo("accepted");
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void sameKeyWithAnotherPayloadIsRejected() throws Exception {
+        String scope = "refunds";
+        inbox.register(scope, payload -> {
+            database.effect(scope, "r-1", payload);
+            return "ok";
+        });
+        inbox.process(scope, "r-1", "{\"amount\":10}", String.class);
+
+        assertThatThrownBy(() -> inbox.process(scope, "r-1", "{\"amount\":11}", String.class))
+                .isInstanceOf(PayloadMismatchException.class)
+                .hasMessageContaining("r-1").hasMessageContaining("refunds")
+                .satisfies(e -> assertThat(((PayloadMismatchException) e).httpStatus()).isEqualTo(422));
+        assertThat(database.effects(scope)).isEqualTo(1);
+    }
+
+    @Test
+    void payloadHashIsTheKeyWhenNoneIsGiven() {
+        String scope = "hashed";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> calls.incrementAndGet());
+        inbox.process(scope, null, "{\"a\":1,\"b\":[1,2]}", Integer.class);
+        inbox.process(scope, null, "{\"b\":[1, 2], \"a\":1}", Integer.class);
+        inbox.process(scope, null, "{\"b\":[2, 1], \"a\":1}", Integer.class);
+        assertThat(calls).hasValue(2);
+        assertThat(database.rows(scope)).isEqualTo(2);
+    }
+
+    @Test
+    void handlerFailingTwiceThenSucceedingCompletesAfterThreeAttemptsWithGrowingDelays() throws Exception {
+        String scope = "flaky";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            database.effect(scope, "f-1", "attempt " + (calls.get() + 1));
+            if (calls.incrementAndGet() <= 2) {
+                throw new IllegalStateException("downstream unavailable (" + calls.get() + ")");
+            }
+            return "done";
+        });
+
+        assertThatThrownBy(() -> inbox.process(scope, "f-1", "{\"n\":1}", String.class))
+                .isInstanceOf(ProcessingDeferredException.class)
+                .satisfies(e -> assertThat(((ProcessingDeferredException) e).attempts()).isEqualTo(1));
+        InboxRecord afterFirst = inbox.history().find(scope, "f-1").orElseThrow();
+        assertThat(afterFirst.status()).isEqualTo(InboxStatus.FAILED);
+        assertThat(afterFirst.lastError()).contains("downstream unavailable (1)");
+        // a duplicate while the retry waits gets the "deferred" answer and does not run the handler
+        assertThatThrownBy(() -> inbox.process(scope, "f-1", "{\"n\":1}", String.class))
+                .isInstanceOf(ProcessingDeferredException.class);
+
+        runWhenDue();
+        InboxRecord afterSecond = inbox.history().find(scope, "f-1").orElseThrow();
+        assertThat(afterSecond.status()).isEqualTo(InboxStatus.FAILED);
+        runWhenDue();
+
+        InboxRecord done = inbox.history().find(scope, "f-1").orElseThrow();
+        assertThat(done.status()).isEqualTo(InboxStatus.COMPLETED);
+        assertThat(done.attempts()).isEqualTo(3);
+        assertThat(calls).hasValue(3);
+        assertThat(done.history()).extracting(InboxAttempt::outcome).containsExactly("FAILED", "FAILED", "COMPLETED");
+        // the failed attempts rolled back their effect, the successful one committed it
+        assertThat(database.effects(scope)).isEqualTo(1);
+        // the backoff grows: the second wait was scheduled longer than the first ...
+        long firstDelay = afterFirst.nextAttemptAt().toEpochMilli() - afterFirst.history().get(0).endedAt().toEpochMilli();
+        long secondDelay = afterSecond.nextAttemptAt().toEpochMilli()
+                - afterSecond.history().get(1).endedAt().toEpochMilli();
+        assertThat(secondDelay).isGreaterThan(firstDelay);
+        // ... and no retry started before it was due
+        assertThat(done.history().get(1).startedAt()).isAfterOrEqualTo(afterFirst.nextAttemptAt());
+        assertThat(done.history().get(2).startedAt()).isAfterOrEqualTo(afterSecond.nextAttemptAt());
+        assertThat(inbox.process(scope, "f-1", "{\"n\":1}", String.class)).isEqualTo("done");
+    }
+
+    @Test
+    void handlerAlwaysFailingEndsDeadAfterMaxAttemptsAndCanBeReplayed() throws Exception {
+        String scope = "broken";
+        AtomicInteger calls = new AtomicInteger();
+        boolean[] fixed = {false};
+        inbox.register(scope, payload -> {
+            calls.incrementAndGet();
+            if (!fixed[0]) {
+                throw new IllegalStateException("bug in handler");
+            }
+            database.effect(scope, "b-1", payload);
+            return "repaired";
+        });
+
+        assertThatThrownBy(() -> inbox.process(scope, "b-1", "{\"x\":1}", String.class))
+                .isInstanceOf(ProcessingDeferredException.class);
+        runWhenDue();
+        runWhenDue();
+        InboxRecord dead = inbox.history().find(scope, "b-1").orElseThrow();
+        assertThat(dead.status()).isEqualTo(InboxStatus.DEAD);
+        assertThat(dead.attempts()).isEqualTo(3);
+        assertThat(calls).hasValue(3);
+        assertThat(dead.history()).extracting(InboxAttempt::outcome).containsExactly("FAILED", "FAILED", "DEAD");
+        assertThat(runtime.scheduler().runDue()).isZero();
+        assertThatThrownBy(() -> inbox.process(scope, "b-1", "{\"x\":1}", String.class))
+                .isInstanceOf(ProcessingDeadException.class).hasMessageContaining("bug in handler");
+        assertThat(inbox.history().list(InboxHistory.Filter.all().scope(scope).status(InboxStatus.DEAD)))
+                .extracting(InboxRecord::id).containsExactly(dead.id());
+        assertThat(inbox.history().list(InboxHistory.Filter.all().status(InboxStatus.DEAD)
+                .between(dead.createdAt(), dead.createdAt().plusMillis(1)))).extracting(InboxRecord::id)
+                .contains(dead.id());
+        assertThat(inbox.history().list(InboxHistory.Filter.all().scope(scope)
+                .between(dead.createdAt().plusSeconds(3600), dead.createdAt().plusSeconds(7200)))).isEmpty();
+        assertThat(inbox.history().list(InboxHistory.Filter.all().scope(scope).status(InboxStatus.COMPLETED)))
+                .isEmpty();
+
+        fixed[0] = true;
+        InboxRecord replayed = inbox.history().replay(dead.id());
+        assertThat(replayed.status()).isEqualTo(InboxStatus.RECEIVED);
+        assertThat(runtime.scheduler().runDue()).isEqualTo(1);
+
+        InboxRecord done = inbox.history().find(dead.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(InboxStatus.COMPLETED);
+        assertThat(done.history()).extracting(InboxAttempt::outcome)
+                .containsExactly("FAILED", "FAILED", "DEAD", "REPLAY", "COMPLETED");
+        assertThat(database.effects(scope)).isEqualTo(1);
+        assertThat(inbox.process(scope, "b-1", "{\"x\":1}", String.class)).isEqualTo("repaired");
+        assertThatThrownBy(() -> inbox.history().replay(dead.id())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("COMPLETED");
+    }
+
+    @Test
+    void badInputsGiveClearErrorsAndLeaveNoRow() {
+        String scope = "strict";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> calls.incrementAndGet());
+
+        assertThatThrownBy(() -> inbox.process(scope, "k", null, Integer.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.NULL_PAYLOAD))
+                .hasMessageContaining("null");
+        assertThatThrownBy(() -> inbox.process(scope, "k", "{\"big\":\"" + "x".repeat(3000) + "\"}", Integer.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.TOO_LARGE);
+                    assertThat(e.httpStatus()).isEqualTo(413);
+                })
+                .hasMessageContaining("postbox.inbox.max-payload-bytes=2000");
+        assertThatThrownBy(() -> inbox.process(scope, "k", "{\"unterminated\": [1, 2", Integer.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.MALFORMED))
+                .hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> inbox.process(scope, "  ", "{}", Integer.class))
+                .isInstanceOf(MissingIdempotencyKeyException.class);
+        assertThatThrownBy(() -> inbox.process(scope, "k".repeat(600), "{}", Integer.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.INVALID_KEY));
+        assertThatThrownBy(() -> inbox.receive(scope, "k", "not json"))
+                .isInstanceOf(InvalidMessageException.class);
+        assertThatThrownBy(() -> inbox.process("unregistered", "k", "{}", Integer.class))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Inbox.register(\"unregistered\"");
+
+        assertThat(calls).hasValue(0);
+        assertThat(database.rows(scope)).isZero();
+        assertThat(database.rows("unregistered")).isZero();
+    }
+
+    @Test
+    void receivedMessagesAreProcessedLaterOnce() throws Exception {
+        String scope = "async";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            calls.incrementAndGet();
+            database.effect(scope, "a", payload);
+            return null;
+        });
+        assertThat(inbox.receive(scope, "m-1", "{\"v\":1}")).isTrue();
+        assertThat(inbox.receive(scope, "m-1", "{ \"v\" : 1 }")).isFalse();
+        assertThatThrownBy(() -> inbox.receive(scope, "m-1", "{\"v\":2}")).isInstanceOf(PayloadMismatchException.class);
+        assertThat(inbox.history().find(scope, "m-1").orElseThrow().status()).isEqualTo(InboxStatus.RECEIVED);
+        assertThat(calls).hasValue(0);
+
+        assertThat(runtime.scheduler().runDue()).isEqualTo(1);
+        assertThat(runtime.scheduler().runDue()).isZero();
+        assertThat(calls).hasValue(1);
+        assertThat(database.effects(scope)).isEqualTo(1);
+        assertThat(inbox.history().find(scope, "m-1").orElseThrow().status()).isEqualTo(InboxStatus.COMPLETED);
+    }
+
+    @Test
+    void completedRecordsArePurgedAfterTheirRetentionOnly() throws Exception {
+        InboxRuntime shortLived = database.runtime(Map.of("postbox.inbox.\"ephemeral\".retention", "PT0.001S",
+                "postbox.inbox.purge-batch-size", "2"));
+        try {
+            shortLived.inbox().register("ephemeral", payload -> "ok");
+            shortLived.inbox().register("kept", payload -> "ok");
+            for (int i = 0; i < 5; i++) {
+                shortLived.inbox().process("ephemeral", "e-" + i, "{}", String.class);
+            }
+            shortLived.inbox().process("kept", "k-1", "{}", String.class);
+            Thread.sleep(5); // past the 1 ms retention (database clock)
+
+            assertThat(shortLived.scheduler().purge()).isEqualTo(5);
+            assertThat(database.rows("ephemeral")).isZero();
+            assertThat(database.rows("kept")).isEqualTo(1);
+        } finally {
+            shortLived.close();
+        }
+    }
+
+    /** Waits (bounded) until the scheduler finds a due record, runs it, and returns. */
+    private static void runWhenDue() throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            if (runtime.scheduler().runDue(1) > 0) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no record became due");
+    }
+}
