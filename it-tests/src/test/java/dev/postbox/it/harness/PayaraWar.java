@@ -42,10 +42,15 @@ public final class PayaraWar {
      * WEB-INF/lib, web.xml with the data source, persistence.xml, beans.xml and {@link RestApplication}.
      */
     public static WebArchive create(String name, Database db) {
+        return withoutDatabase(name)
+                .setWebXML(new StringAsset(webXml(db)))
+                .addAsResource(new StringAsset(persistenceXml()), "META-INF/persistence.xml");
+    }
+
+    /** A WAR with WEB-INF/lib, beans.xml and {@link RestApplication}, but no data source and no persistence unit. */
+    public static WebArchive withoutDatabase(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addAsLibraries(libraries())
-                .setWebXML(new StringAsset(webXml(db)))
-                .addAsResource(new StringAsset(persistenceXml()), "META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .addClass(RestApplication.class);
     }
@@ -134,5 +139,17 @@ public final class PayaraWar {
                   </persistence-unit>
                 </persistence>
                 """.formatted(PERSISTENCE_UNIT, DATA_SOURCE);
+    }
+
+    /**
+     * The messages of {@code failure} and all its causes, one per line: a failed deployment's reason is a few
+     * causes deep in what {@code Deployer.deploy} throws.
+     */
+    public static String messages(Throwable failure) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
     }
 }
