@@ -1,0 +1,51 @@
+package dev.postbox.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A small HTTP client for client-side tests ({@code @Deployment(testable = false)}). */
+public final class Http {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private Http() {
+    }
+
+    /** The answer of the server: status and body as text. */
+    public record Response(int status, String body) {
+    }
+
+    public static Response get(URL base, String path) {
+        return send(HttpRequest.newBuilder(resolve(base, path)).GET());
+    }
+
+    public static Response post(URL base, String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(resolve(base, path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** {@code path} relative to the deployment's URL, e.g. {@code api/accounts}. */
+    public static URI resolve(URL base, String path) {
+        String root = base.toString().endsWith("/") ? base.toString() : base + "/";
+        return URI.create(root).resolve(path);
+    }
+
+    private static Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.postbox.it.harness;
+
+import dev.postbox.testkit.PostgresServer.Database;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * Builds test WARs the way Postbox users deploy on Payara Micro: Hibernate and the PostgreSQL driver in
+ * {@code WEB-INF/lib}, an application-scoped {@code <data-source>} in {@code web.xml} pointing at the test's
+ * embedded PostgreSQL, a JTA persistence unit, and a JAX-RS application under {@code /api}.
+ *
+ * <pre>{@code
+ * @Deployment(testable = false)
+ * static WebArchive war() {
+ *     db = PostgresServer.shared().createDatabase("my_it");
+ *     db.execute("create table ...");
+ *     return PayaraWar.create("my-it", db).addPackage(MyResource.class.getPackage());
+ * }
+ * }</pre>
+ */
+public final class PayaraWar {
+
+    /** JNDI name of the WAR's data source; the persistence unit uses it as its JTA data source. */
+    public static final String DATA_SOURCE = "java:app/jdbc/postbox";
+    /** Name of the persistence unit in the generated {@code persistence.xml}. */
+    public static final String PERSISTENCE_UNIT = "postbox-it";
+
+    private PayaraWar() {
+    }
+
+    /**
+     * A WAR named {@code name.war} (context root {@code /name}) with everything but the application classes:
+     * WEB-INF/lib, web.xml with the data source, persistence.xml, beans.xml and {@link RestApplication}.
+     */
+    public static WebArchive create(String name, Database db) {
+        return withoutDatabase(name)
+                .setWebXML(new StringAsset(webXml(db)))
+                .addAsResource(new StringAsset(persistenceXml()), "META-INF/persistence.xml");
+    }
+
+    /** A WAR with WEB-INF/lib, beans.xml and {@link RestApplication}, but no data source and no persistence unit. */
+    public static WebArchive withoutDatabase(String name) {
+        return ShrinkWrap.create(WebArchive.class, name + ".war")
+                .addAsLibraries(libraries())
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addClass(RestApplication.class);
+    }
+
+    /**
+     * The jars of WEB-INF/lib: the runtime dependencies of it-tests (Hibernate, the PostgreSQL driver, later the
+     * Postbox modules), copied to {@code target/war-lib} by the build without the APIs the server provides.
+     */
+    public static File[] libraries() {
+        String dir = System.getProperty("postbox.warLibs");
+        if (dir == null) {
+            throw new IllegalStateException("system property postbox.warLibs is not set: run the tests through"
+                    + " Maven (mvn -pl it-tests -am verify), which copies the WAR libraries to target/war-lib");
+        }
+        try (Stream<Path> jars = Files.list(Paths.get(dir))) {
+            File[] files = jars.filter(p -> p.toString().endsWith(".jar")).map(Path::toFile).toArray(File[]::new);
+            if (files.length == 0) {
+                throw new IllegalStateException("no jars in " + dir + " (postbox.warLibs)");
+            }
+            return files;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list WAR libraries in " + dir, e);
+        }
+    }
+
+    /** A web.xml whose only content is the data source {@link #DATA_SOURCE} on {@code db}. */
+    public static String webXml(Database db) {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee"
+                         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                         xsi:schemaLocation="https://jakarta.ee/xml/ns/jakartaee https://jakarta.ee/xml/ns/jakartaee/web-app_6_0.xsd"
+                         version="6.0">
+                %s
+                </web-app>
+                """.formatted(dataSource(db));
+    }
+
+    /**
+     * The {@code <data-source>} element: a pooled, JTA-enlisted ({@code transactional}) data source over
+     * {@code PGSimpleDataSource}, whose class comes from the WAR's own WEB-INF/lib. Element order matters: Payara
+     * validates web.xml against the schema and, on a violation, deploys nothing (the test then sees 404s).
+     */
+    public static String dataSource(Database db) {
+        return """
+                  <data-source>
+                    <name>%s</name>
+                    <class-name>org.postgresql.ds.PGSimpleDataSource</class-name>
+                    <server-name>%s</server-name>
+                    <port-number>%d</port-number>
+                    <database-name>%s</database-name>
+                    <user>%s</user>
+                    <password>%s</password>
+                    <transactional>true</transactional>
+                    <initial-pool-size>1</initial-pool-size>
+                    <max-pool-size>16</max-pool-size>
+                    <min-pool-size>1</min-pool-size>
+                  </data-source>
+                """.formatted(DATA_SOURCE, db.host(), db.port(), db.name(), db.user(), db.password());
+    }
+
+    /**
+     * A JTA persistence unit with Hibernate. The enhancer flags are off because Payara's class transformer
+     * otherwise runs Hibernate's enhancer and fails with {@code ClassCircularityError}; SunOneJtaPlatform is
+     * Hibernate's JTA platform for GlassFish/Payara.
+     */
+    public static String persistenceXml() {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <persistence xmlns="https://jakarta.ee/xml/ns/persistence"
+                             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                             xsi:schemaLocation="https://jakarta.ee/xml/ns/persistence https://jakarta.ee/xml/ns/persistence/persistence_3_0.xsd"
+                             version="3.0">
+                  <persistence-unit name="%s" transaction-type="JTA">
+                    <provider>org.hibernate.jpa.HibernatePersistenceProvider</provider>
+                    <jta-data-source>%s</jta-data-source>
+                    <exclude-unlisted-classes>false</exclude-unlisted-classes>
+                    <properties>
+                      <property name="hibernate.transaction.jta.platform"
+                                value="org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform"/>
+                      <property name="hibernate.enhancer.enableDirtyTracking" value="false"/>
+                      <property name="hibernate.enhancer.enableLazyInitialization" value="false"/>
+                      <property name="hibernate.enhancer.enableAssociationManagement" value="false"/>
+                      <property name="jakarta.persistence.schema-generation.database.action" value="none"/>
+                    </properties>
+                  </persistence-unit>
+                </persistence>
+                """.formatted(PERSISTENCE_UNIT, DATA_SOURCE);
+    }
+
+    /**
+     * The messages of {@code failure} and all its causes, one per line: a failed deployment's reason is a few
+     * causes deep in what {@code Deployer.deploy} throws.
+     */
+    public static String messages(Throwable failure) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            messages.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
+    }
+}
