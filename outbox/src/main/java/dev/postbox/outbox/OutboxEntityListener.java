@@ -3,12 +3,9 @@ package dev.postbox.outbox;
 import dev.postbox.outbox.internal.cdi.CdiOutbox;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
-import jakarta.persistence.PostLoad;
 import jakarta.persistence.PostPersist;
 import jakarta.persistence.PostRemove;
 import jakarta.persistence.PostUpdate;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreRemove;
 import java.util.List;
 
 /**
@@ -25,26 +22,18 @@ import java.util.List;
  * </ul>
  *
  * JPA forbids EntityManager calls inside lifecycle callbacks, so nothing is written here: the events are handed
- * to the transaction's outbox buffer and inserted on the transaction's connection just before it commits.
+ * to the transaction's outbox buffer and inserted on the transaction's connection just before it commits. With
+ * Hibernate, Postbox's Hibernate integration (registered automatically) collects the events as well and tells the
+ * outbox which connection Hibernate uses, so with Hibernate this listener is optional.
  */
 public class OutboxEntityListener {
 
-    /** Injected when the JPA provider creates listeners through CDI (Jakarta Persistence 2.1+ in a container). */
+    /**
+     * Injected when the JPA provider creates listeners through CDI; Payara does not hand its BeanManager to a
+     * Hibernate packaged in the application, so the bean is also looked up on first use.
+     */
     @Inject
     CdiOutbox outbox;
-
-    /**
-     * Makes sure the outbox takes part in the transaction before commit starts, so that events collected during
-     * the flush at commit have somewhere to go.
-     */
-    @PostLoad
-    @PrePersist
-    @PreRemove
-    public void joinTransaction(Object entity) {
-        if (entity instanceof OutboxEventSource) {
-            outbox().joinTransaction();
-        }
-    }
 
     /** Moves the entity's raised events into the outbox of the current transaction. */
     @PostPersist
@@ -56,7 +45,7 @@ public class OutboxEntityListener {
             if (events != null && !events.isEmpty()) {
                 CdiOutbox target = outbox();
                 for (OutboxEvent event : events) {
-                    target.publish(event);
+                    target.publishFromCallback(event);
                 }
             }
         }

@@ -116,6 +116,34 @@ class OutboxEntityListenerTest {
     }
 
     @Test
+    void withHibernateNoListenerRegistrationIsNeeded() throws Exception {
+        EntityManagerFactory bare = harness.entityManagerFactory("orders-hibernate-only", Map.of());
+        harness.inTransaction(bare, em -> em.persist(PurchaseOrder.place("p-7", BigDecimal.ONE)));
+        harness.inTransaction(bare, em -> em.find(PurchaseOrder.class, "p-7").ship());
+        assertThat(outboxTypes()).containsExactly("OrderPlaced", "OrderShipped");
+    }
+
+    @Test
+    void entityEventsAreWrittenOnHibernatesConnectionAndRollBackWithALateFailure() throws Exception {
+        // a participant that fails after the outbox wrote: both the entity and its events must roll back
+        assertThatThrownBy(() -> harness.inTransaction(emf, em -> {
+            em.persist(PurchaseOrder.place("p-8", BigDecimal.ONE));
+            harness.jta.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    throw new IllegalStateException("later participant failed");
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                }
+            });
+        })).isInstanceOf(jakarta.transaction.RollbackException.class);
+        assertThat(harness.db.queryLong("select count(*) from purchase_order")).isZero();
+        assertThat(harness.db.queryLong("select count(*) from outbox_event")).isZero();
+    }
+
+    @Test
     void flushingOutsideATransactionIsImpossibleSoNoEventIsLost() {
         // Without a transaction the entity manager refuses to persist: the listener never sees a lost event.
         assertThatThrownBy(() -> {

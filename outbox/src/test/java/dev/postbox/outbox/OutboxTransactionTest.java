@@ -131,6 +131,37 @@ class OutboxTransactionTest {
     }
 
     @Test
+    void aCallbackEventWithNoConnectionOfTheTransactionRollsBackInsteadOfCommittingAlone() throws Exception {
+        // A JPA provider without Postbox's integration: the event comes from a callback, nothing held a
+        // connection, and the data source hands out a non-transactional one at commit (as Payara does).
+        dev.postbox.outbox.internal.cdi.CdiOutbox cdiOutbox =
+                harness.weld.select(dev.postbox.outbox.internal.cdi.CdiOutbox.class).get();
+        harness.jta.begin();
+        insertOrder("o-8");
+        cdiOutbox.publishFromCallback(OutboxEvent.of("Order", "o-8", "OrderPlaced", null));
+        assertThatThrownBy(harness.jta::commit).isInstanceOf(jakarta.transaction.RollbackException.class)
+                .hasStackTraceContaining("refusing to write 1 outbox event(s) (OrderPlaced of Order/o-8")
+                .hasStackTraceContaining("auto-commit mode");
+
+        assertThat(harness.db.queryLong("select count(*) from purchase_order")).isZero();
+        assertThat(harness.db.queryLong("select count(*) from outbox_event")).isZero();
+    }
+
+    @Test
+    void anExplicitPublishHoldsTheConnectionForCallbackEventsOfTheSameTransaction() throws Exception {
+        dev.postbox.outbox.internal.cdi.CdiOutbox cdiOutbox =
+                harness.weld.select(dev.postbox.outbox.internal.cdi.CdiOutbox.class).get();
+        harness.inTransaction(() -> {
+            insertOrder("o-9");
+            outbox.publish("Order", "o-9", "OrderPlaced", null);
+            cdiOutbox.publishFromCallback(OutboxEvent.of("Order", "o-9", "OrderAudited", null));
+            return null;
+        });
+        assertThat(Rows.strings(harness.db, "select type from outbox_event order by type"))
+                .containsExactly("OrderAudited", "OrderPlaced");
+    }
+
+    @Test
     void publishingWithoutATransactionFailsClearlyAndWritesNothing() {
         assertThatThrownBy(() -> outbox.publish("Order", "o-5", "OrderPlaced", Map.of()))
                 .isInstanceOf(OutboxException.class)

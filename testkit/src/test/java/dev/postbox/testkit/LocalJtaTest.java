@@ -74,6 +74,33 @@ class LocalJtaTest {
         assertThat(db.queryLong("select count(*) from t where v = 'e'")).isZero();
     }
 
+    @Test
+    void likePayaraAConnectionRequestedDuringInterposedCompletionIsNotTheTransactions() throws Exception {
+        LocalJta jta = new LocalJta(db.dataSource());
+        jta.begin();
+        Connection held = jta.dataSource().getConnection();
+        held.createStatement().execute("insert into t values ('f')");
+        boolean[] autoCommit = new boolean[2];
+        jta.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+                try (Connection late = jta.dataSource().getConnection()) {
+                    autoCommit[0] = late.getAutoCommit();
+                    autoCommit[1] = held.getAutoCommit();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+            }
+        });
+        jta.commit();
+        assertThat(autoCommit[0]).as("late connection auto-commit").isTrue();
+        assertThat(autoCommit[1]).as("held connection auto-commit").isFalse();
+    }
+
     private static Synchronization sync(String name, List<String> calls) {
         return new Synchronization() {
             @Override

@@ -25,11 +25,23 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
- * The outbox core: buffers events per JTA transaction and writes them on the transaction's connection in an
- * interposed synchronization's {@code beforeCompletion}, i.e. after the JPA provider's own flush (JTA runs
- * interposed synchronizations after ordinary ones) and before the commit. A failed write throws from
- * {@code beforeCompletion}, which rolls the whole transaction back: events are never lost while the business
- * change commits.
+ * The outbox core: buffers events per JTA transaction and writes them in an interposed synchronization's
+ * {@code beforeCompletion}, i.e. after the JPA provider's own flush (JTA runs interposed synchronizations after
+ * ordinary ones) and before the commit. A failed write throws from {@code beforeCompletion}, which rolls the whole
+ * transaction back: events are never lost while the business change commits.
+ *
+ * <p><b>Which connection.</b> The rows must go through a connection that is enlisted in the transaction. Asking the
+ * data source for one during commit does not give that on Payara (it hands out another connection, in auto-commit
+ * mode), nor does asking from inside a JPA lifecycle callback. So, in order of preference:
+ * <ol>
+ *   <li>the JPA provider's own connection, registered through {@link #useTransactionConnection} by the Hibernate
+ *       integration whenever it flushes an entity that raises events;</li>
+ *   <li>a connection taken from the data source by {@link #publish} itself, called from business code while the
+ *       transaction was active, and held until commit;</li>
+ *   <li>a connection taken from the data source at commit (fine on servers and test set-ups that share it).</li>
+ * </ol>
+ * Whatever the source, a connection in auto-commit mode is not part of the transaction: the outbox then refuses to
+ * write and rolls the transaction back, naming the events, rather than committing them on their own.
  *
  * <p>Depends only on JTA's {@link TransactionSynchronizationRegistry} and a {@link DataSource}; no CDI.
  */
@@ -59,8 +71,38 @@ public final class TransactionalOutbox implements Outbox {
         this.writer = new OutboxWriter(settings.table(), settings.deleteAfterInsert());
     }
 
+    /**
+     * Publishes from business code: besides buffering the event, takes the transaction's connection from the data
+     * source now, while it is still handed out enlisted, and keeps it for the write at commit.
+     */
     @Override
     public void publish(OutboxEvent event) {
+        Pending pending = accept(event);
+        if (pending.session == null && pending.held == null && !pending.heldRefused) {
+            pending.holdConnection();
+        }
+    }
+
+    /**
+     * Publishes from a JPA lifecycle callback. Takes no connection: one requested inside a callback is not the
+     * transaction's on some servers. The write then needs the provider's connection
+     * ({@link #useTransactionConnection}) or one held by an explicit {@link #publish}.
+     */
+    public void publishFromCallback(OutboxEvent event) {
+        accept(event);
+    }
+
+    /**
+     * Tells the outbox which connection the JPA provider uses in the current transaction; used for the write at
+     * commit. Does nothing outside an active transaction.
+     */
+    public void useTransactionConnection(TransactionConnection connection) {
+        if (registry.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            pending(true).session = connection;
+        }
+    }
+
+    private Pending accept(OutboxEvent event) {
         if (event == null) {
             throw new OutboxException("Outbox.publish(null): an event is required");
         }
@@ -78,22 +120,7 @@ public final class TransactionalOutbox implements Outbox {
                     + "transaction will roll back.");
         }
         pending.events.add(prepared);
-    }
-
-    /**
-     * Registers this transaction's buffer now if a transaction is active, so that the synchronization exists
-     * before commit begins. Does nothing outside transactions.
-     */
-    public void joinTransaction() {
-        if (registry.getTransactionStatus() == Status.STATUS_ACTIVE) {
-            pending(true);
-        }
-    }
-
-    /** Events published in the current transaction and not yet written (for tests and diagnostics). */
-    public int pendingCount() {
-        Pending pending = pending(false);
-        return pending == null ? 0 : pending.events.size();
+        return pending;
     }
 
     private Pending pending(boolean create) {
@@ -182,6 +209,25 @@ public final class TransactionalOutbox implements Outbox {
     private final class Pending implements Synchronization {
         private final List<PreparedEvent> events = new ArrayList<>();
         private boolean written;
+        private TransactionConnection session;
+        private Connection held;
+        private boolean heldRefused;
+
+        void holdConnection() {
+            try {
+                Connection connection = dataSource.getConnection();
+                if (connection.getAutoCommit()) {
+                    // not enlisted here (e.g. publish called from a callback); try again at commit
+                    heldRefused = true;
+                    connection.close();
+                } else {
+                    held = connection;
+                }
+            } catch (SQLException e) {
+                throw new OutboxException("the outbox could not get a connection from " + settings.dataSource()
+                        + ": " + e.getMessage(), e);
+            }
+        }
 
         @Override
         public void beforeCompletion() {
@@ -192,11 +238,15 @@ public final class TransactionalOutbox implements Outbox {
             if (registry.getTransactionStatus() != Status.STATUS_ACTIVE) {
                 return; // marked for rollback: nothing will commit, nothing to write
             }
-            try (Connection connection = dataSource.getConnection()) {
-                writer.write(connection, events);
-                if (LOG.isLoggable(Level.FINE)) {
-                    LOG.fine("wrote " + events.size() + " outbox event(s) to " + settings.table() + ": "
-                            + describe(events));
+            try {
+                if (session != null) {
+                    session.run(connection -> write(connection, "the JPA provider's connection"));
+                } else if (held != null) {
+                    write(held, "the connection taken at publish");
+                } else {
+                    try (Connection connection = dataSource.getConnection()) {
+                        write(connection, "a connection from " + settings.dataSource() + " at commit");
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.SEVERE, "Could not write " + events.size() + " outbox event(s) to table "
@@ -207,12 +257,44 @@ public final class TransactionalOutbox implements Outbox {
                 }
                 throw new OutboxException("writing outbox events to " + settings.table() + " failed: "
                         + e.getMessage(), e);
+            } finally {
+                release();
+            }
+        }
+
+        private void write(Connection connection, String source) throws SQLException {
+            if (connection.getAutoCommit()) {
+                throw new OutboxException("refusing to write " + events.size() + " outbox event(s) ("
+                        + describe(events) + ") through " + source + ": it is in auto-commit mode, so it is not "
+                        + "the transaction's connection and the events would commit on their own. Publish with "
+                        + "Outbox.publish from the transactional method, or use Hibernate (its connection is used "
+                        + "for entity events), and check that " + OutboxSettings.DATASOURCE + "="
+                        + settings.dataSource() + " is the JTA data source of your persistence unit.");
+            }
+            writer.write(connection, events);
+            if (LOG.isLoggable(Level.FINE)) {
+                LOG.fine("wrote " + events.size() + " outbox event(s) to " + settings.table() + " through "
+                        + source + ": " + describe(events));
+            }
+        }
+
+        private void release() {
+            Connection connection = held;
+            held = null;
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    LOG.log(Level.FINE, "closing the outbox's connection handle failed", e);
+                }
             }
         }
 
         @Override
         public void afterCompletion(int status) {
+            release(); // a rollback skips beforeCompletion
             events.clear();
+            session = null;
         }
     }
 

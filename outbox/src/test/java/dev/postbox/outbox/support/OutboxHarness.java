@@ -93,7 +93,7 @@ public final class OutboxHarness implements AutoCloseable {
     /** A JTA-mode Hibernate factory for the given persistence unit of src/test/resources/META-INF/persistence.xml. */
     public EntityManagerFactory entityManagerFactory(String unit, Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>();
-        props.put("jakarta.persistence.jtaDataSource", jta.dataSource());
+        props.put("jakarta.persistence.jtaDataSource", jta.jpaDataSource());
         props.put("hibernate.transaction.jta.platform", new LocalJtaPlatform(jta));
         props.put("jakarta.persistence.bean.manager", weld.getBeanManager());
         props.put("hibernate.show_sql", "false");

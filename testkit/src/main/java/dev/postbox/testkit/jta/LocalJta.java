@@ -32,6 +32,14 @@ import javax.sql.DataSource;
  * non-interposed synchronizations run their {@code beforeCompletion} before interposed ones; an exception in
  * {@code beforeCompletion} rolls the transaction back.
  *
+ * <p>Like Payara, {@link #dataSource()} does not hand out the transaction's connection once commit has reached the
+ * interposed synchronizations: {@code getConnection()} there returns another connection, in auto-commit mode, which
+ * is not part of the transaction. Code that must write atomically at commit has to hold on to a connection taken
+ * earlier, or use the JPA provider's, exactly as on the server. The JPA provider itself gets
+ * {@link #jpaDataSource()}, which (like the data source a server gives a persistence unit) keeps handing out the
+ * transaction's connection until completion ends, so Hibernate's flush and {@code Session.doWork} at commit stay in
+ * the transaction, as measured on Payara Micro.
+ *
  * <p>It exists so that the production code paths that depend only on those JTA interfaces (and Hibernate in JTA
  * mode) can be tested against a real PostgreSQL without an application server. The same paths run on Payara
  * Micro in the {@code it-tests} module. It is not a product: no XA, no recovery, no timeouts.
@@ -41,10 +49,12 @@ public final class LocalJta implements TransactionManager, UserTransaction, Tran
     private final DataSource physical;
     private final ThreadLocal<LocalTransaction> current = new ThreadLocal<>();
     private final DataSource shared;
+    private final DataSource forJpa;
 
     public LocalJta(DataSource physical) {
         this.physical = physical;
-        this.shared = new SharedDataSource();
+        this.shared = new SharedDataSource(false);
+        this.forJpa = new SharedDataSource(true);
     }
 
     /**
@@ -53,6 +63,11 @@ public final class LocalJta implements TransactionManager, UserTransaction, Tran
      */
     public DataSource dataSource() {
         return shared;
+    }
+
+    /** The data source to give a JPA provider (its {@code jta-data-source}); see the class comment. */
+    public DataSource jpaDataSource() {
+        return forJpa;
     }
 
     // ---- TransactionManager / UserTransaction
@@ -205,6 +220,7 @@ public final class LocalJta implements TransactionManager, UserTransaction, Tran
         private int status = Status.STATUS_ACTIVE;
         private boolean completing;
         private boolean inBeforeCompletion;
+        private boolean inInterposedPhase;
 
         Connection connection() throws SQLException {
             if (status != Status.STATUS_ACTIVE && status != Status.STATUS_MARKED_ROLLBACK) {
@@ -260,11 +276,13 @@ public final class LocalJta implements TransactionManager, UserTransaction, Tran
                 for (int i = 0; i < synchronizations.size(); i++) {
                     synchronizations.get(i).beforeCompletion();
                 }
+                inInterposedPhase = true;
                 for (int i = 0; i < interposed.size(); i++) {
                     interposed.get(i).beforeCompletion();
                 }
             } finally {
                 inBeforeCompletion = false;
+                inInterposedPhase = false;
             }
         }
 
@@ -348,11 +366,17 @@ public final class LocalJta implements TransactionManager, UserTransaction, Tran
 
     /** Hands out the current transaction's connection, or a plain one outside transactions. */
     private final class SharedDataSource implements DataSource {
+        private final boolean sharedDuringCompletion;
+
+        SharedDataSource(boolean sharedDuringCompletion) {
+            this.sharedDuringCompletion = sharedDuringCompletion;
+        }
+
         @Override
         public Connection getConnection() throws SQLException {
             LocalTransaction tx = current.get();
-            if (tx == null) {
-                return physical.getConnection();
+            if (tx == null || (tx.inInterposedPhase && !sharedDuringCompletion)) {
+                return physical.getConnection(); // outside the transaction, as Payara does during commit
             }
             Connection target = tx.connection();
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),

@@ -5,6 +5,7 @@ import dev.postbox.outbox.OutboxEvent;
 import dev.postbox.outbox.PayloadSerializer;
 import dev.postbox.outbox.internal.JsonbPayloadSerializer;
 import dev.postbox.outbox.internal.OutboxSettings;
+import dev.postbox.outbox.internal.TransactionConnection;
 import dev.postbox.outbox.internal.TransactionalOutbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -39,9 +40,14 @@ public class CdiOutbox implements Outbox {
         delegate().publish(event);
     }
 
-    /** See {@link TransactionalOutbox#joinTransaction()}. */
-    public void joinTransaction() {
-        delegate().joinTransaction();
+    /** See {@link TransactionalOutbox#publishFromCallback}. */
+    public void publishFromCallback(OutboxEvent event) {
+        delegate().publishFromCallback(event);
+    }
+
+    /** See {@link TransactionalOutbox#useTransactionConnection}. */
+    public void useTransactionConnection(TransactionConnection connection) {
+        delegate().useTransactionConnection(connection);
     }
 
     TransactionalOutbox delegate() {
