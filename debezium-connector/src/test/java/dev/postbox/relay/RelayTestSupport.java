@@ -97,6 +97,36 @@ final class RelayTestSupport {
         return id;
     }
 
+    /**
+     * Inserts {@code perAggregate} events for each of {@code aggregates} aggregates of type {@code type}, interleaved,
+     * in transactions of {@code perTransaction} rows; payload seq counts 1.. per aggregate.
+     */
+    static void insertMany(PostgresServer.Database db, String type, int aggregates, int perAggregate, int perTransaction) {
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "insert into outbox_event (id, aggregatetype, aggregateid, type, payload) values (?, ?, ?, 'Seq', ?::jsonb)")) {
+            c.setAutoCommit(false);
+            int inTx = 0;
+            for (int seq = 1; seq <= perAggregate; seq++) {
+                for (int a = 0; a < aggregates; a++) {
+                    ps.setObject(1, UUID.randomUUID());
+                    ps.setString(2, type);
+                    ps.setString(3, "a-" + a);
+                    ps.setString(4, "{\"seq\": " + seq + "}");
+                    ps.addBatch();
+                    if (++inTx == perTransaction) {
+                        ps.executeBatch();
+                        c.commit();
+                        inTx = 0;
+                    }
+                }
+            }
+            ps.executeBatch();
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static void awaitState(OutboxRelay relay, RelayStatus.State state) {
         await("relay " + state, () -> relay.status().state() == state);
     }
@@ -163,6 +193,29 @@ final class RelayTestSupport {
             throw new IllegalStateException("no seq in " + r.value());
         }
         return Integer.parseInt(m.group(1));
+    }
+
+    /**
+     * Checks that each key's sequence is 1..n in order once duplicates are dropped, where a duplicate is a
+     * re-delivery of an already seen seq (allowed: at least once). Returns the number of duplicates.
+     */
+    static int assertInOrderPerKey(List<ConsumerRecord<String, String>> records, int keys, int perKey) {
+        Map<String, List<Integer>> byKey = sequencesByKey(records);
+        org.assertj.core.api.Assertions.assertThat(byKey).hasSize(keys);
+        int duplicates = 0;
+        for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
+            int highest = 0;
+            for (int seq : e.getValue()) {
+                if (seq <= highest) {
+                    duplicates++; // a redelivery replays a suffix: it never skips ahead
+                } else {
+                    org.assertj.core.api.Assertions.assertThat(seq).as("next seq of " + e.getKey()).isEqualTo(highest + 1);
+                    highest = seq;
+                }
+            }
+            org.assertj.core.api.Assertions.assertThat(highest).as("last seq of " + e.getKey()).isEqualTo(perKey);
+        }
+        return duplicates;
     }
 
     static Map<String, List<Integer>> sequencesByKey(List<ConsumerRecord<String, String>> records) {
