@@ -76,7 +76,7 @@ class KafkaOutageTest {
                 assertThat(relay.parkedEvents().count()).as("nothing parked during an outage").isZero();
                 assertThat(relay.status().eventsRelayed()).isEqualTo(100);
                 long retriesAtNotice = relay.status().retries();
-                await("still retrying", () -> relay.status().retries() >= retriesAtNotice + 10);
+                await("still retrying", () -> relay.status().retries() >= retriesAtNotice + 5);
                 assertThat(relay.parkedEvents().count()).isZero();
                 long retriesDuringOutage = relay.status().retries();
 
