@@ -291,10 +291,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         } else {
             LOG.log(INFO, "Relay for slot " + config.slotName() + " stopped");
         }
-        if (sink != null && suppliedSink == null) {
-            sink.close();
-        } else if (sink != null) {
-            sink.close();
+        if (sink != null) {
+            sink.close(); // also a sink given to the builder: RelaySink.close() is "called once when the relay stops"
         }
         sink = null;
         setState(RelayStatus.State.STOPPED);

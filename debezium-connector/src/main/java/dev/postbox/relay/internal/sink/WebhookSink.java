@@ -71,19 +71,21 @@ public final class WebhookSink implements RelaySink {
         return client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
                 .handle((response, error) -> {
                     if (error != null) {
-                        throw RelaySinkException.retryable("webhook " + url + " unreachable: " + error, error);
+                        throw RelaySinkException.retryable(describe() + " unreachable: " + error, error);
                     }
                     int status = response.statusCode();
                     if (status >= 200 && status < 300) {
                         return null;
                     }
                     boolean retryable = status == 408 || status == 429 || status >= 500;
-                    throw new RelaySinkException("webhook " + url + " answered HTTP " + status, null, !retryable);
+                    throw new RelaySinkException(describe() + " answered HTTP " + status, null, !retryable);
                 });
     }
 
     @Override
     public String describe() {
-        return "webhook " + url;
+        // without query or user info: they may carry tokens
+        return "webhook " + url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (url.getPath() == null ? "" : url.getPath());
     }
 }
