@@ -230,6 +230,9 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         }
         AggregateKey key = AggregateKey.of(entry.event);
         Lane lane = lanes.get(key);
+        if (lane == null || lane.queue.peek() != entry) {
+            return; // cannot happen while the pipeline is open; never let a stray callback corrupt a lane
+        }
         lane.inFlight = false;
         if (error == null) {
             onSuccess(lane, entry);
