@@ -1,0 +1,144 @@
+package dev.postbox.relay.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postbox.relay.RelayEvent;
+import java.io.IOException;
+import java.io.StringReader;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns a Debezium change record into a {@link RelayEvent}, or null when the record is not an event to relay:
+ * heartbeats, changes of the heartbeat table, tombstones, and DELETEs of outbox rows (the outbox may delete
+ * each row right after inserting it; the INSERT is the event). Updates of outbox rows are ignored too, as
+ * Debezium's EventRouter does.
+ */
+final class ChangeEventMapper {
+
+    private static final System.Logger LOG = System.getLogger(ChangeEventMapper.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String outboxTopic;
+
+    /** @param topicPrefix Debezium's topic.prefix; change records of the outbox are on prefix.schema.table */
+    ChangeEventMapper(String topicPrefix, String outboxSchema, String outboxTable) {
+        this.outboxTopic = topicPrefix + "." + outboxSchema + "." + outboxTable;
+    }
+
+    RelayEvent map(SourceRecord record) {
+        if (!outboxTopic.equals(record.topic()) || !(record.value() instanceof Struct value)) {
+            return null; // heartbeat record, heartbeat table change, tombstone, or another table
+        }
+        String op = value.getString("op");
+        if (!"c".equals(op) && !"r".equals(op)) {
+            if ("u".equals(op)) {
+                LOG.log(System.Logger.Level.WARNING, () -> "Ignoring an UPDATE of an outbox row at "
+                        + position(record) + ": outbox rows are insert-only; only INSERTs are relayed");
+            }
+            return null;
+        }
+        Struct after = value.getStruct("after");
+        Map<String, String> headers = headers(after);
+        String traceContext = optionalString(after, "tracingspancontext");
+        if (traceContext != null) {
+            addTraceParent(traceContext, headers);
+        }
+        return new RelayEvent(
+                UUID.fromString(after.getString("id")),
+                after.getString("aggregatetype"),
+                after.getString("aggregateid"),
+                after.getString("type"),
+                optionalString(after, "payload"),
+                headers,
+                timestamp(after),
+                position(record));
+    }
+
+    private static Map<String, String> headers(Struct after) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        String json = optionalString(after, "headers");
+        if (json == null || json.isBlank()) {
+            return headers;
+        }
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node != null && node.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    JsonNode v = e.getValue();
+                    if (v == null || v.isNull()) {
+                        continue;
+                    }
+                    // the outbox writes string values; anything else is carried as its JSON text
+                    headers.put(e.getKey(), v.isTextual() ? v.textValue() : v.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Outbox row " + after.get("id")
+                    + " has a headers column that is not a JSON object; relaying it without headers: " + e);
+        }
+        return headers;
+    }
+
+    /**
+     * The outbox stores W3C trace context in java.util.Properties form (Debezium's tracingspancontext column);
+     * carry traceparent/tracestate as headers unless the headers column already has them.
+     */
+    private static void addTraceParent(String properties, Map<String, String> headers) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(properties));
+        } catch (IOException | IllegalArgumentException e) {
+            return;
+        }
+        for (String name : new String[] {"traceparent", "tracestate"}) {
+            String v = p.getProperty(name);
+            if (v != null && !v.isBlank()) {
+                headers.putIfAbsent(name, v);
+            }
+        }
+    }
+
+    private static Instant timestamp(Struct after) {
+        Object ts = after.get("timestamp");
+        if (ts instanceof String text) {
+            return OffsetDateTime.parse(text).toInstant(); // io.debezium.time.ZonedTimestamp, ISO-8601
+        }
+        if (ts instanceof Long micros) {
+            return Instant.EPOCH.plusNanos(micros * 1000L);
+        }
+        return Instant.now();
+    }
+
+    private static String optionalString(Struct struct, String name) {
+        Field field = struct.schema().field(name);
+        if (field == null) {
+            return null;
+        }
+        Object v = struct.get(field);
+        return v == null ? null : v.toString();
+    }
+
+    static String position(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null) {
+            return "";
+        }
+        Object lsn = offset.get("lsn");
+        Object tx = offset.get("txId");
+        return "lsn=" + (lsn instanceof Long l ? formatLsn(l) : String.valueOf(lsn)) + " txId=" + tx;
+    }
+
+    static String formatLsn(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
+    }
+}

@@ -1,0 +1,504 @@
+package dev.postbox.relay.internal;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.postbox.relay.ParkedEvent;
+import dev.postbox.relay.RelayEvent;
+import dev.postbox.relay.RelaySink;
+import dev.postbox.relay.RelaySinkException;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Receives Debezium's batches, delivers each outbox event to the sink and tells Debezium which records are done.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li>A record is marked processed (so its position may be flushed to the offset table and confirmed to the
+ *       slot) only when it and every record before it are <em>resolved</em>: acknowledged by the sink, written to
+ *       the dead-letter table, or not an event (heartbeat, DELETE). A crash or stop therefore redelivers, never
+ *       loses.</li>
+ *   <li>Per aggregate ({@link AggregateKey}) one event is in flight at a time, in log order (a <em>lane</em>);
+ *       lanes run concurrently.</li>
+ *   <li>A failed send is retried after {@code backoff}. It is <em>poison</em> and parked when the failure is
+ *       permanent, or when it failed {@code maxAttempts} times and some other event was acknowledged since its
+ *       first failure (so the sink works and the problem is this event). The rest of its lane, and every later
+ *       event of the aggregate, is written behind it as WAITING until a replay.</li>
+ *   <li>When nothing succeeds (sink outage) nothing is parked: every lane retries with capped backoff, and the
+ *       first success wakes all of them at once.</li>
+ *   <li>{@link #handleBatch} returns once every unresolved event is stuck behind a failure (or all are
+ *       resolved), so other aggregates keep flowing while a poison event is retried; it blocks while more than
+ *       {@code maxInFlight} records are held.</li>
+ * </ul>
+ */
+final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
+
+    private static final System.Logger LOG = System.getLogger(DeliveryPipeline.class.getName());
+
+    private final RelayConfig config;
+    private final RelaySink sink;
+    private final ChangeEventMapper mapper;
+    private final ParkedStore store;
+    private final RelayCounters counters;
+    private final Set<AggregateKey> parked;
+    private final ExecutorService sender;
+    private final ScheduledExecutorService timer;
+
+    // all guarded by this
+    private final ArrayDeque<Entry> window = new ArrayDeque<>();
+    private final Map<AggregateKey, Lane> lanes = new HashMap<>();
+    private long successes;
+    private int failingHeads;
+    private long unresolved;
+    private long failuresSinceSuccess;
+    private Instant outageSince;
+    private boolean closed;
+
+    DeliveryPipeline(RelayConfig config, RelaySink sink, ChangeEventMapper mapper, ParkedStore store,
+            RelayCounters counters, Set<AggregateKey> parkedAggregates) {
+        this.config = config;
+        this.sink = sink;
+        this.mapper = mapper;
+        this.store = store;
+        this.counters = counters;
+        this.parked = parkedAggregates;
+        this.sender = Executors.newSingleThreadExecutor(daemon("postbox-relay-send-" + config.slotName()));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("postbox-relay-retry-" + config.slotName()));
+    }
+
+    private static final class Entry {
+        final RecordChangeEvent<SourceRecord> change;
+        final SourceRecord record;
+        final RelayEvent event;
+        boolean resolved;
+        int attempts;
+        long successesAtFirstFailure;
+        Instant firstFailedAt;
+        String lastError;
+
+        Entry(RecordChangeEvent<SourceRecord> change, RelayEvent event) {
+            this.change = change;
+            this.record = change.record();
+            this.event = event;
+        }
+    }
+
+    private static final class Lane {
+        final AggregateKey key;
+        final ArrayDeque<Entry> queue = new ArrayDeque<>();
+        /** the aggregate is parked: entries here are only waiting to be written as WAITING */
+        boolean parked;
+        boolean inFlight;
+        ScheduledFuture<?> retry;
+
+        Lane(AggregateKey key) {
+            this.key = key;
+        }
+    }
+
+    @Override
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        synchronized (this) {
+            if (closed) {
+                return; // stopping: mark nothing more, the next relay reads these again
+            }
+            markResolvedPrefix(committer);
+            for (RecordChangeEvent<SourceRecord> record : records) {
+                accept(record);
+            }
+            while (!closed && !mayReturn()) {
+                wait(1000);
+                markResolvedPrefix(committer);
+            }
+            if (closed) {
+                return;
+            }
+            markResolvedPrefix(committer);
+            counters.inFlight = unresolved;
+        }
+        committer.markBatchFinished(); // may flush offsets: outside the lock, it does I/O
+    }
+
+    @Override
+    public boolean supportsTombstoneEvents() {
+        return false;
+    }
+
+    private void accept(RecordChangeEvent<SourceRecord> change) {
+        SourceRecord record = change.record();
+        RelayEvent event;
+        try {
+            event = mapper.map(record);
+        } catch (RuntimeException e) {
+            LOG.log(ERROR, "Skipping an outbox change at " + ChangeEventMapper.position(record)
+                    + " that cannot be read as an event (the row breaks the outbox table layout): " + e, e);
+            event = null;
+        }
+        Entry entry = new Entry(change, event);
+        window.add(entry);
+        if (event == null) {
+            entry.resolved = true;
+            return;
+        }
+        unresolved++;
+        AggregateKey key = AggregateKey.of(event);
+        Lane lane = lanes.computeIfAbsent(key, Lane::new);
+        lane.queue.add(entry);
+        if (parked.contains(key)) {
+            lane.parked = true;
+            drainToWaiting(lane);
+        } else if (lane.queue.size() == 1 && !lane.inFlight && lane.retry == null) {
+            dispatch(lane);
+        }
+    }
+
+    /** True when the engine thread may return: nothing more can be resolved without time passing. */
+    private boolean mayReturn() {
+        if (window.size() > config.maxInFlight()) {
+            return false;
+        }
+        if (unresolved == 0) {
+            return true;
+        }
+        if (failingHeads == 0) {
+            return false;
+        }
+        for (Lane lane : lanes.values()) {
+            Entry head = lane.queue.peek();
+            if (head != null && !lane.parked && head.attempts == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void markResolvedPrefix(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        while (!window.isEmpty() && window.peek().resolved) {
+            committer.markProcessed(window.poll().change);
+        }
+    }
+
+    private void dispatch(Lane lane) {
+        Entry head = lane.queue.peek();
+        lane.inFlight = true;
+        lane.retry = null;
+        sender.execute(() -> send(head));
+    }
+
+    private void send(Entry entry) {
+        CompletionStage<Void> stage;
+        try {
+            stage = sink.send(entry.event);
+            if (stage == null) {
+                stage = CompletableFuture.failedFuture(new IllegalStateException("sink returned no CompletionStage"));
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        stage.whenComplete((ok, error) -> onResult(entry, unwrap(error)));
+    }
+
+    private synchronized void onResult(Entry entry, Throwable error) {
+        if (closed) {
+            return;
+        }
+        AggregateKey key = AggregateKey.of(entry.event);
+        Lane lane = lanes.get(key);
+        if (lane == null || lane.queue.peek() != entry) {
+            return; // cannot happen while the pipeline is open; never let a stray callback corrupt a lane
+        }
+        lane.inFlight = false;
+        if (error == null) {
+            onSuccess(lane, entry);
+        } else {
+            onFailure(lane, entry, error);
+        }
+        counters.inFlight = unresolved;
+        notifyAll();
+    }
+
+    private void onSuccess(Lane lane, Entry entry) {
+        successes++;
+        failuresSinceSuccess = 0;
+        counters.relayed.incrementAndGet();
+        if (entry.attempts > 0) {
+            failingHeads--;
+            LOG.log(INFO, () -> "Delivered " + entry.event.describe() + " on attempt " + (entry.attempts + 1));
+        }
+        if (outageSince != null) {
+            Duration d = Duration.between(outageSince, Instant.now());
+            outageSince = null;
+            counters.outage = false;
+            LOG.log(INFO, "Sink " + sink.describe() + " is available again after an outage of " + d.toSeconds()
+                    + " s; draining the backlog: " + unresolved + " events in memory, the rest from the "
+                    + "replication slot");
+            wakeAllRetries();
+        }
+        resolve(lane, entry);
+        next(lane);
+    }
+
+    private void onFailure(Lane lane, Entry entry, Throwable error) {
+        entry.attempts++;
+        entry.lastError = describe(error);
+        counters.lastError = entry.lastError;
+        if (entry.attempts == 1) {
+            failingHeads++;
+            entry.successesAtFirstFailure = successes;
+            entry.firstFailedAt = Instant.now();
+        }
+        failuresSinceSuccess++;
+        boolean permanent = error instanceof RelaySinkException e && e.permanent();
+        boolean poison = permanent
+                || (entry.attempts >= config.maxAttempts() && successes > entry.successesAtFirstFailure);
+        if (poison && park(lane, entry, permanent)) {
+            return;
+        }
+        counters.retries.incrementAndGet();
+        if (outageSince == null && failuresSinceSuccess >= Math.max(3, config.maxAttempts())) {
+            outageSince = Instant.now();
+            counters.outage = true;
+            LOG.log(WARNING, "Sink " + sink.describe() + " looks unavailable: " + failuresSinceSuccess
+                    + " delivery attempts failed in a row and none succeeded since. Nothing is parked during an "
+                    + "outage; " + unresolved + " events wait in memory (up to " + config.maxInFlight()
+                    + "), the rest stays in replication slot " + config.slotName() + " (WAL is retained). "
+                    + "Retrying with backoff up to " + config.backoff().maxDelay().toSeconds() + " s. Last error: "
+                    + entry.lastError);
+        }
+        Duration delay = config.backoff().delayBeforeRetry(Math.min(entry.attempts, 60),
+                ThreadLocalRandom.current()::nextDouble);
+        System.Logger.Level level = entry.attempts == 1 && outageSince == null ? INFO : DEBUG;
+        LOG.log(level, () -> "Delivery of " + entry.event.describe() + " failed (attempt " + entry.attempts
+                + "), retrying in " + delay.toMillis() + " ms: " + entry.lastError);
+        lane.retry = timer.schedule(() -> retryNow(lane), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void retryNow(Lane lane) {
+        if (closed || lanes.get(lane.key) != lane) {
+            return;
+        }
+        lane.retry = null;
+        if (lane.parked) {
+            drainToWaiting(lane);
+        } else if (!lane.inFlight && !lane.queue.isEmpty()) {
+            dispatch(lane);
+        }
+    }
+
+    /** After an outage: retry every lane now rather than at the end of its (possibly long) backoff. */
+    private void wakeAllRetries() {
+        for (Lane lane : lanes.values()) {
+            if (lane.retry != null && !lane.parked && lane.retry.cancel(false)) {
+                dispatch(lane);
+            }
+        }
+    }
+
+    /**
+     * Parks the lane's head as poison, and the rest of the lane behind it. Returns false (the caller retries
+     * later) when the dead-letter table cannot be written.
+     */
+    private boolean park(Lane lane, Entry head, boolean permanent) {
+        RelayEvent e = head.event;
+        try {
+            store.insert(e, ParkedEvent.Status.PARKED, head.attempts, head.lastError, head.firstFailedAt);
+        } catch (SQLException ex) {
+            LOG.log(WARNING, "Could not park " + e.describe() + " in " + config.parkedTable() + " (" + ex.getMessage()
+                    + "); retrying its delivery meanwhile");
+            return false;
+        }
+        failingHeads--;
+        parked.add(lane.key);
+        lane.parked = true;
+        counters.parked.incrementAndGet();
+        LOG.log(WARNING, "Parked " + e.describe() + " at " + e.sourcePosition() + " after " + head.attempts
+                + " attempt(s)" + (permanent ? " (permanent error)" : " while other events were delivered")
+                + ": " + head.lastError + ". Later events of aggregate " + lane.key + " wait behind it in "
+                + config.parkedTable() + " (status WAITING); replay with ParkedEvents.replay(" + e.id() + ")");
+        resolve(lane, head);
+        drainToWaiting(lane);
+        return true;
+    }
+
+    /** Writes the lane's queued entries (of a parked aggregate) as WAITING, in order. */
+    private void drainToWaiting(Lane lane) {
+        while (!lane.queue.isEmpty()) {
+            Entry entry = lane.queue.peek();
+            try {
+                store.insert(entry.event, ParkedEvent.Status.WAITING, 0, null, null);
+            } catch (SQLException ex) {
+                LOG.log(WARNING, "Could not write " + entry.event.describe() + " as WAITING to " + config.parkedTable()
+                        + " (" + ex.getMessage() + "); trying again shortly");
+                if (lane.retry == null) {
+                    lane.retry = timer.schedule(() -> retryNow(lane), config.backoff().initialDelay().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+                return;
+            }
+            counters.waiting.incrementAndGet();
+            LOG.log(INFO, () -> "Holding " + entry.event.describe() + " behind the parked event of its aggregate");
+            resolve(lane, entry);
+        }
+        lanes.remove(lane.key);
+    }
+
+    private void resolve(Lane lane, Entry entry) {
+        if (lane.queue.peek() == entry) {
+            lane.queue.poll();
+        } else {
+            lane.queue.remove(entry);
+        }
+        entry.resolved = true;
+        unresolved--;
+    }
+
+    private void next(Lane lane) {
+        if (lane.queue.isEmpty()) {
+            lanes.remove(lane.key);
+        } else {
+            dispatch(lane);
+        }
+    }
+
+    // ---- replay (runs on the supervisor thread of the active relay) ----
+
+    /**
+     * Re-sends the aggregate's dead-letter rows in order and un-parks it.
+     *
+     * @return true when the aggregate was un-parked, false when an event failed again (it stays parked)
+     */
+    boolean replay(AggregateKey key) throws SQLException, InterruptedException {
+        LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
+        int sent = 0;
+        while (true) {
+            List<ParkedEvent> rows = store.forAggregate(key.type(), key.id());
+            if (rows.isEmpty()) {
+                synchronized (this) {
+                    Lane lane = lanes.get(key);
+                    if ((lane == null || lane.queue.isEmpty())
+                            && store.forAggregate(key.type(), key.id()).isEmpty()) {
+                        parked.remove(key);
+                        lanes.remove(key);
+                        LOG.log(INFO, "Aggregate " + key + " replayed (" + sent + " events) and un-parked; its "
+                                + "new events are delivered directly again");
+                        return true;
+                    }
+                }
+                Thread.sleep(10); // a batch is still writing WAITING rows for it
+                continue;
+            }
+            for (ParkedEvent row : rows) {
+                String error = sendWithRetries(row.event());
+                if (error != null) {
+                    store.replayFailed(row.sequence(), row.attempts() + config.maxAttempts(), error);
+                    LOG.log(WARNING, "Replay of " + row.event().describe() + " failed again after "
+                            + config.maxAttempts() + " attempts: " + error + ". It stays parked, with "
+                            + (rows.size() - 1) + " or more events waiting behind it");
+                    return false;
+                }
+                store.delete(row.sequence());
+                counters.relayed.incrementAndGet();
+                counters.replayed.incrementAndGet();
+                sent++;
+            }
+        }
+    }
+
+    private String sendWithRetries(RelayEvent event) throws InterruptedException {
+        String error = null;
+        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
+            synchronized (this) {
+                if (closed) {
+                    throw new InterruptedException("relay stopping");
+                }
+            }
+            try {
+                sink.send(event).toCompletableFuture().get(5, TimeUnit.MINUTES);
+                return null;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                Throwable cause = unwrap(e instanceof ExecutionException ? e.getCause() : e);
+                error = describe(cause);
+                if (cause instanceof RelaySinkException rse && rse.permanent()) {
+                    return error;
+                }
+            }
+            if (attempt < config.maxAttempts()) {
+                Thread.sleep(config.backoff().delayBeforeRetry(attempt, ThreadLocalRandom.current()::nextDouble)
+                        .toMillis());
+            }
+        }
+        return error;
+    }
+
+    // ---- shutdown ----
+
+    /** Stops sending and marking; unresolved events are left for the next relay to read again. */
+    void close() {
+        List<ScheduledFuture<?>> retries = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            lanes.values().forEach(l -> {
+                if (l.retry != null) {
+                    retries.add(l.retry);
+                }
+            });
+            notifyAll();
+        }
+        retries.forEach(f -> f.cancel(false));
+        sender.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    synchronized long unresolved() {
+        return unresolved;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String describe(Throwable t) {
+        String text = t.getClass().getSimpleName() + ": " + t.getMessage();
+        if (t.getCause() != null && t.getCause() != t) {
+            text += " (caused by " + t.getCause().getClass().getSimpleName() + ": " + t.getCause().getMessage() + ")";
+        }
+        return text.length() > 2000 ? text.substring(0, 2000) : text;
+    }
+
+    static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

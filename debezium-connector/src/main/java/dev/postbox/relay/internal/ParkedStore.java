@@ -1,0 +1,204 @@
+package dev.postbox.relay.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postbox.relay.ParkedEvent;
+import dev.postbox.relay.RelayEvent;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** The dead-letter table, rows of one relay (slot) only. */
+final class ParkedStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "seq, status, event_id, aggregatetype, aggregateid, type, payload::text, "
+            + "\"timestamp\", headers::text, source_position, attempts, last_error, first_failed_at, parked_at, "
+            + "replay_requested_at";
+
+    private final Database db;
+    private final String table;
+    private final String relay;
+
+    ParkedStore(Database db, String table, String relay) {
+        this.db = db;
+        this.table = table;
+        this.relay = relay;
+    }
+
+    /** Fails with a clear message when the relay's DDL was not applied. */
+    void verifyTable() throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    throw new SQLException("table " + table + " does not exist: apply "
+                            + "db/postbox/V1_3__postbox_relay.sql (shipped in postbox-debezium) before starting the relay");
+                }
+            }
+        }
+    }
+
+    Set<AggregateKey> parkedAggregates() throws SQLException {
+        Set<AggregateKey> result = new LinkedHashSet<>();
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
+                "select distinct aggregatetype, aggregateid from " + table + " where relay = ?")) {
+            ps.setString(1, relay);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new AggregateKey(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Inserts a row; a second insert of the same event (redelivered after a restart) is ignored. */
+    void insert(RelayEvent e, ParkedEvent.Status status, int attempts, String error, Instant firstFailedAt)
+            throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("insert into " + table
+                + " (relay, status, event_id, aggregatetype, aggregateid, type, payload, \"timestamp\", headers, "
+                + "source_position, attempts, last_error, first_failed_at) "
+                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?) on conflict (relay, event_id) do nothing")) {
+            ps.setString(1, relay);
+            ps.setString(2, status.name());
+            ps.setObject(3, e.id());
+            ps.setString(4, e.aggregateType());
+            ps.setString(5, e.aggregateId());
+            ps.setString(6, e.type());
+            if (e.payload() == null) {
+                ps.setNull(7, Types.VARCHAR);
+            } else {
+                ps.setString(7, e.payload());
+            }
+            ps.setTimestamp(8, Timestamp.from(e.timestamp()));
+            ps.setString(9, toJson(e.headers()));
+            ps.setString(10, e.sourcePosition());
+            ps.setInt(11, attempts);
+            ps.setString(12, error);
+            ps.setTimestamp(13, firstFailedAt == null ? null : Timestamp.from(firstFailedAt));
+            ps.executeUpdate();
+        }
+    }
+
+    List<ParkedEvent> list(int limit) throws SQLException {
+        return query("select " + COLUMNS + " from " + table + " where relay = ? order by seq limit " + Math.max(0, limit));
+    }
+
+    List<ParkedEvent> forAggregate(String type, String id) throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from " + table
+                + " where relay = ? and aggregatetype = ? and aggregateid = ? order by seq")) {
+            ps.setString(1, relay);
+            ps.setString(2, type);
+            ps.setString(3, id);
+            return read(ps);
+        }
+    }
+
+    long count() throws SQLException {
+        try (Connection c = db.open();
+                PreparedStatement ps = c.prepareStatement("select count(*) from " + table + " where relay = ?")) {
+            ps.setString(1, relay);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    boolean requestReplay(UUID eventId) throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("update " + table
+                + " set replay_requested_at = now() where relay = ? and event_id = ? and status = 'PARKED'")) {
+            ps.setString(1, relay);
+            ps.setObject(2, eventId);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    List<AggregateKey> replayRequests() throws SQLException {
+        List<AggregateKey> result = new ArrayList<>();
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("select aggregatetype, aggregateid from "
+                + table + " where relay = ? and replay_requested_at is not null order by seq")) {
+            ps.setString(1, relay);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new AggregateKey(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return result;
+    }
+
+    void delete(long seq) throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("delete from " + table + " where seq = ?")) {
+            ps.setLong(1, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A replayed event failed again: it becomes (or stays) the parked head of its aggregate. */
+    void replayFailed(long seq, int attempts, String error) throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("update " + table
+                + " set status = 'PARKED', attempts = ?, last_error = ?, replay_requested_at = null, "
+                + "first_failed_at = coalesce(first_failed_at, now()) where seq = ?")) {
+            ps.setInt(1, attempts);
+            ps.setString(2, error);
+            ps.setLong(3, seq);
+            ps.executeUpdate();
+        }
+    }
+
+    private List<ParkedEvent> query(String sql) throws SQLException {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, relay);
+            return read(ps);
+        }
+    }
+
+    private static List<ParkedEvent> read(PreparedStatement ps) throws SQLException {
+        List<ParkedEvent> result = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                RelayEvent event = new RelayEvent(rs.getObject(3, UUID.class), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), fromJson(rs.getString(9)), rs.getTimestamp(8).toInstant(),
+                        rs.getString(10));
+                result.add(new ParkedEvent(rs.getLong(1), event, ParkedEvent.Status.valueOf(rs.getString(2)),
+                        rs.getInt(11), rs.getString(12), instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14)),
+                        instant(rs.getTimestamp(15))));
+            }
+        }
+        return result;
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static String toJson(Map<String, String> headers) {
+        try {
+            return JSON.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> fromJson(String json) {
+        try {
+            return json == null ? Map.of() : JSON.readValue(json, Map.class);
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.postbox.relay.internal.cdi;
+
+import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.relay.OutboxRelay;
+import dev.postbox.relay.internal.RelayConfig;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.Extension;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Registers the relay's beans (the jar needs no beans.xml) and checks its configuration at deployment, so a bad
+ * value fails the deployment with the key named instead of surfacing later.
+ */
+public class RelayExtension implements Extension {
+
+    void registerBeans(@Observes BeforeBeanDiscovery bbd, BeanManager bm) {
+        bbd.addAnnotatedType(bm.createAnnotatedType(RelayLifecycle.class), RelayLifecycle.class.getName());
+        if (present("org.eclipse.microprofile.health.HealthCheck")) {
+            bbd.addAnnotatedType(bm.createAnnotatedType(RelayReadinessCheck.class), RelayReadinessCheck.class.getName());
+            bbd.addAnnotatedType(bm.createAnnotatedType(RelayLivenessCheck.class), RelayLivenessCheck.class.getName());
+        }
+    }
+
+    void validateConfiguration(@Observes AfterDeploymentValidation adv) {
+        try {
+            Map<String, String> values = MicroProfileConfigReader.read(ConfigProvider.getConfig());
+            if (MicroProfileConfigReader.enabled(values)) {
+                boolean cdiSink = "cdi".equalsIgnoreCase(values.getOrDefault("postbox.relay.sink", "").trim());
+                RelayConfig.parse(values, cdiSink);
+            }
+        } catch (PostboxConfigurationException e) {
+            adv.addDeploymentProblem(e);
+        }
+    }
+
+    static boolean present(String className) {
+        try {
+            Class.forName(className, false, OutboxRelay.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

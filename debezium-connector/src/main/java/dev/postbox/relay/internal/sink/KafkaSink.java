@@ -1,0 +1,114 @@
+package dev.postbox.relay.internal.sink;
+
+import dev.postbox.relay.RelayEvent;
+import dev.postbox.relay.RelaySink;
+import dev.postbox.relay.RelaySinkException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes each event as the Outbox Event Router would: topic per aggregate type, key = aggregate id (UTF-8
+ * string), value = the payload's JSON (expanded, not an escaped string), headers {@code id}, {@code type} and the
+ * row's headers, record timestamp = the row's timestamp.
+ *
+ * <p>Producer defaults: idempotent, {@code acks=all}, and short timeouts so an outage is noticed within seconds
+ * ({@code max.block.ms=5000}, {@code request.timeout.ms=5000}, {@code delivery.timeout.ms=15000}); the relay
+ * retries with its own backoff. {@code linger.ms=0}: the relay sends one event per aggregate at a time, so
+ * waiting for a fuller batch would only add latency; concurrent aggregates batch by themselves.
+ */
+public final class KafkaSink implements RelaySink {
+
+    private final Producer<String, byte[]> producer;
+    private final TopicRouter router;
+    private final String description;
+
+    public KafkaSink(String bootstrapServers, Map<String, String> overrides, TopicRouter router) {
+        Map<String, Object> props = new HashMap<>(defaults(bootstrapServers));
+        props.putAll(overrides);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.router = router;
+        this.description = "kafka " + bootstrapServers;
+    }
+
+    static Map<String, Object> defaults(String bootstrapServers) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "postbox-relay");
+        return p;
+    }
+
+    @Override
+    public CompletionStage<Void> send(RelayEvent event) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        byte[] value = event.payload() == null ? null : event.payload().getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(router.topic(event), null,
+                event.timestamp().toEpochMilli(), event.aggregateId(), value, headers(event));
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(classify(error));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(classify(e));
+        }
+        return result;
+    }
+
+    static List<Header> headers(RelayEvent event) {
+        List<Header> headers = new ArrayList<>();
+        headers.add(new RecordHeader("id", event.id().toString().getBytes(StandardCharsets.UTF_8)));
+        headers.add(new RecordHeader("type", event.type().getBytes(StandardCharsets.UTF_8)));
+        event.headers().forEach((name, value) -> {
+            if (!name.equals("id") && !name.equals("type")) {
+                headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+            }
+        });
+        return headers;
+    }
+
+    /** Errors that concern the record itself can never succeed: park at once. Everything else is retried. */
+    static RelaySinkException classify(Throwable error) {
+        boolean permanent = error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
+                || error instanceof InvalidTopicException || error instanceof SerializationException;
+        return new RelaySinkException("Kafka did not accept the record: " + error, error, permanent);
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.postbox.relay;
+
+import static dev.postbox.relay.RelayTestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.postbox.relay.internal.cdi.RelayExtension;
+import dev.postbox.testkit.PostgresServer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.se.SeContainer;
+import jakarta.enterprise.inject.se.SeContainerInitializer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CDI layer in Weld SE with SmallRye Config (system properties as the config source): started with the
+ * application, CDI event sink, health checks, configuration errors as deployment problems.
+ */
+class CdiRelayTest {
+
+    static final List<RelayEvent> OBSERVED = new CopyOnWriteArrayList<>();
+
+    @ApplicationScoped
+    public static class Listener {
+        void on(@Observes RelayEvent event) {
+            OBSERVED.add(event);
+        }
+    }
+
+    private final List<String> keys = new CopyOnWriteArrayList<>();
+
+    private void configure(Map<String, String> values) {
+        values.forEach((k, v) -> {
+            System.setProperty(k, v);
+            keys.add(k);
+        });
+        io.smallrye.config.SmallRyeConfigProviderResolver.instance()
+                .releaseConfig(org.eclipse.microprofile.config.ConfigProvider.getConfig());
+    }
+
+    @AfterEach
+    void clearConfig() {
+        keys.forEach(System::clearProperty);
+        io.smallrye.config.SmallRyeConfigProviderResolver.instance()
+                .releaseConfig(org.eclipse.microprofile.config.ConfigProvider.getConfig());
+    }
+
+    private static SeContainer container() {
+        return SeContainerInitializer.newInstance().disableDiscovery()
+                .addExtensions(new RelayExtension()).addBeanClasses(Listener.class).initialize();
+    }
+
+    @Test
+    void startsWithTheApplicationFiresCdiEventsAndReportsHealth() {
+        PostgresServer.Database db = database("cdi");
+        configure(Map.of(
+                "postbox.relay.jdbc-url", db.jdbcUrl(),
+                "postbox.relay.user", db.user(),
+                "postbox.relay.password", db.password(),
+                "postbox.relay.slot-name", db.name(),
+                "postbox.relay.publication-name", "pub_" + db.name(),
+                "postbox.relay.sink", "cdi",
+                "postbox.relay.standby-retry-interval", "200ms"));
+        try (SeContainer container = container()) {
+            OutboxRelay relay = container.select(OutboxRelay.class).get();
+            awaitState(relay, RelayStatus.State.ACTIVE);
+            insert(db, "Order", "o-1", 1);
+            insert(db, "Order", "o-1", 2);
+            await("observed", () -> OBSERVED.stream().filter(e -> e.aggregateId().equals("o-1")).count() == 2);
+            assertThat(OBSERVED).extracting(RelayEvent::payload).containsExactly("{\"seq\": 1}", "{\"seq\": 2}");
+
+            HealthCheckResponse ready = container.select(HealthCheck.class, Readiness.Literal.INSTANCE).get().call();
+            assertThat(ready.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+            assertThat(ready.getData().orElseThrow()).containsEntry("state", "ACTIVE").containsKey("slotLagBytes");
+            assertThat(container.select(ParkedEvents.class).get().count()).isZero();
+        }
+        // the application stopped: so did the relay, releasing the slot
+        await("slot released", () -> db.queryLong("select count(*) from pg_replication_slots where slot_name = '"
+                + db.name() + "' and not active") == 1);
+    }
+
+    @Test
+    void invalidConfigurationFailsTheDeploymentNamingTheKey() {
+        configure(Map.of(
+                "postbox.relay.jdbc-url", "jdbc:postgresql://localhost:5432/app",
+                "postbox.relay.user", "app",
+                "postbox.relay.sink", "kafka",
+                "postbox.relay.kafka.bootstrap-servers", "localhost:9092",
+                "postbox.relay.outbox-table", "Outbox-Event"));
+        Throwable t = catchThrowable(() -> container().close());
+        assertThat(t).isNotNull();
+        assertThat(t.toString() + (t.getCause() == null ? "" : t.getCause().toString()))
+                .contains("postbox.relay.outbox-table");
+    }
+
+    @Test
+    void disabledRelayStartsNothing() {
+        configure(Map.of("postbox.relay.enabled", "false"));
+        try (SeContainer container = container()) {
+            HealthCheckResponse ready = container.select(HealthCheck.class, Readiness.Literal.INSTANCE).get().call();
+            assertThat(ready.getData().orElseThrow()).containsEntry("state", "DISABLED");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.postbox.relay;
+
+import static dev.postbox.relay.RelayTestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postbox.testkit.KafkaBroker;
+import dev.postbox.testkit.PostgresServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+/** Poison events are parked without blocking other aggregates; their successors wait; replay restores order. */
+class PoisonEventTest {
+
+    /** Real Kafka, except that events marked "poison" fail (retryably) while {@link #failPoison} is set. */
+    static final class PoisonSink implements RelaySink {
+        final RelaySink kafka;
+        volatile boolean failPoison = true;
+        final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+        PoisonSink(String topicPattern) {
+            kafka = RelaySinks.kafka(KafkaBroker.shared().bootstrapServers(), topicPattern, Map.of());
+        }
+
+        @Override
+        public CompletionStage<Void> send(RelayEvent event) {
+            attempts.computeIfAbsent(event.id(), k -> new AtomicInteger()).incrementAndGet();
+            if (failPoison && event.payload() != null && event.payload().contains("\"poison\": true")) {
+                return CompletableFuture.failedFuture(
+                        RelaySinkException.retryable("consumer rejects this event (test)", null));
+            }
+            return kafka.send(event);
+        }
+
+        @Override
+        public void close() {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void poisonIsParkedAfterMaxAttemptsOthersFlowSuccessorsWaitAndReplayKeepsOrder() {
+        PostgresServer.Database db = database("poison");
+        PoisonSink sink = new PoisonSink(db.name() + ".${aggregatetype}");
+        try (OutboxRelay relay = relay(db).sink(sink).maxAttempts(3).build();
+                KafkaConsumer<String, String> consumer = consumer(db.name() + ".Order")) {
+            relay.start();
+            awaitState(relay, RelayStatus.State.ACTIVE);
+            ParkedEvents parked = relay.parkedEvents();
+
+            insert(db, "Order", "p", 1);
+            UUID poison = insert(db, "Order", "p", "Seq", "{\"seq\": 2, \"poison\": true}", "{}");
+            insert(db, "Order", "p", 3);
+            // Alone, the failing event is indistinguishable from a sink outage: retried beyond max-attempts, not parked.
+            await("poison retried past max-attempts", () -> sink.attempts.getOrDefault(poison, new AtomicInteger()).get() > 4);
+            assertThat(parked.count()).isZero();
+
+            // Other aggregates flow; their success shows the sink works, so the poison is parked at its next failure.
+            for (int seq = 1; seq <= 20; seq++) {
+                insert(db, "Order", "x", seq);
+                insert(db, "Order", "y", seq);
+            }
+            await("poison parked", () -> parked.count() == 2);
+            insert(db, "Order", "p", 4); // arrives after the parking: waits too
+            await("successor waiting", () -> parked.count() == 3);
+
+            List<ParkedEvent> rows = parked.forAggregate("Order", "p");
+            assertThat(rows).extracting(r -> r.event().payload())
+                    .containsExactly("{\"seq\": 2, \"poison\": true}", "{\"seq\": 3}", "{\"seq\": 4}");
+            assertThat(rows).extracting(ParkedEvent::status).containsExactly(
+                    ParkedEvent.Status.PARKED, ParkedEvent.Status.WAITING, ParkedEvent.Status.WAITING);
+            assertThat(rows.get(0).event().id()).isEqualTo(poison);
+            assertThat(rows.get(0).attempts()).isGreaterThanOrEqualTo(3);
+            assertThat(rows.get(0).lastError()).contains("consumer rejects this event");
+            assertThat(relay.status().parked()).isEqualTo(1);
+
+            List<ConsumerRecord<String, String>> records = consume(consumer, 41, new ArrayList<>());
+            drain(consumer, Duration.ofMillis(300), records);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/x")).hasSize(20);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/y")).hasSize(20);
+
+            // the consumer is fixed; replay: the poison, then its successors, in order; then new events flow directly
+            sink.failPoison = false;
+            assertThat(parked.replay(UUID.randomUUID())).isFalse();
+            assertThat(parked.replay(poison)).isTrue();
+            await("replayed", () -> parked.count() == 0);
+            insert(db, "Order", "p", 5);
+            consume(consumer, 45, records);
+            drain(consumer, Duration.ofMillis(300), records);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1, 2, 3, 4, 5);
+        }
+    }
+
+    @Test
+    void permanentFailureParksAtOnce() {
+        PostgresServer.Database db = database("permanent");
+        // a real broker refuses a record above max.request.size: the event itself can never be sent
+        try (OutboxRelay relay = kafkaRelay(db).kafkaProducerProperty("max.request.size", "2000").build();
+                KafkaConsumer<String, String> consumer = consumer(db.name() + ".Doc")) {
+            relay.start();
+            awaitState(relay, RelayStatus.State.ACTIVE);
+            UUID big = insert(db, "Doc", "d-1", "Seq", "{\"seq\": 1, \"blob\": \"" + "x".repeat(5000) + "\"}", "{}");
+            insert(db, "Doc", "d-1", 2);
+            insert(db, "Doc", "d-2", 1);
+            await("parked", () -> relay.parkedEvents().count() == 2);
+            ParkedEvent head = relay.parkedEvents().forAggregate("Doc", "d-1").get(0);
+            assertThat(head.event().id()).isEqualTo(big);
+            assertThat(head.attempts()).isEqualTo(1);
+            assertThat(head.lastError()).contains("RecordTooLargeException");
+            List<ConsumerRecord<String, String>> records = consume(consumer, 1, new ArrayList<>());
+            assertThat(records.get(0).key()).isEqualTo("d-2");
+        }
+    }
+}
