@@ -1,9 +1,9 @@
 package dev.postbox.bench;
 
+import dev.postbox.testkit.KafkaBroker;
 import dev.postbox.testkit.PostgresServer;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 
@@ -25,13 +25,28 @@ public final class BenchMain {
         printMachine(threads, rounds, roundMillis);
 
         AbRun ab = new AbRun(threads, rounds, roundMillis);
-        List<AbRun.Result> results = new ArrayList<>();
+        Report report = new Report();
         try (PostgresServer server = PostgresServer.startTemporary()) {
             if (selected.contains("all") || selected.contains("outbox")) {
-                results.addAll(new OutboxWriteBench(server).run(ab));
+                System.out.println("outbox write overhead ...");
+                for (AbRun.Result r : new OutboxWriteBench(server).run(ab)) {
+                    report.add(r, r.name().contains("5-statement") ? ">= 0.90x" : ">= 0.75x", "-");
+                }
+            }
+            if (selected.contains("all") || selected.contains("inbox")) {
+                System.out.println("inbox costs ...");
+                new InboxBench(server).run(report, ab);
+            }
+            if (selected.contains("all") || selected.contains("relay")) {
+                System.out.println("relay throughput, latency, heap ...");
+                try (KafkaBroker kafka = KafkaBroker.start()) {
+                    new RelayBench(server, kafka).run(report, Integer.getInteger("bench.relay.events", 20_000),
+                            200, rounds, Duration.ofSeconds(Long.getLong("bench.sustainedSeconds", 60)));
+                }
             }
         }
-        print(results);
+        report.print();
+        System.exit(0); // Debezium and Kafka leave non-daemon threads behind
     }
 
     private static void printMachine(int threads, int rounds, long roundMillis) {
@@ -43,16 +58,5 @@ public final class BenchMain {
         System.out.printf(Locale.ROOT, "method: %d client threads, %d alternating A/B rounds of %d ms after one "
                 + "warm-up round each; embedded PostgreSQL 17 (synchronous_commit=on) on loopback%n",
                 threads, rounds, roundMillis);
-    }
-
-    private static void print(List<AbRun.Result> results) {
-        System.out.println();
-        System.out.printf(Locale.ROOT, "%-40s %12s %12s %9s %10s %10s %9s%n", "benchmark", "base ops/s", "cand ops/s",
-                "ratio", "base p99ms", "cand p99ms", "p99 ratio");
-        for (AbRun.Result r : results) {
-            System.out.printf(Locale.ROOT, "%-40s %12.0f %12.0f %8.2fx %10.2f %10.2f %8.2fx%n", r.name(),
-                    r.baseline().opsPerSecond(), r.candidate().opsPerSecond(), r.throughputRatio(),
-                    r.baseline().p99Millis(), r.candidate().p99Millis(), r.p99Ratio());
-        }
     }
 }

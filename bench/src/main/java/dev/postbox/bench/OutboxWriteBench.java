@@ -6,10 +6,7 @@ import dev.postbox.outbox.internal.OutboxSettings;
 import dev.postbox.outbox.internal.TransactionalOutbox;
 import dev.postbox.testkit.PostgresServer;
 import dev.postbox.testkit.jta.LocalJta;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.List;
@@ -29,7 +26,7 @@ public final class OutboxWriteBench {
 
     OutboxWriteBench(PostgresServer server) {
         PostgresServer.Database db = server.createDatabase("bench_outbox");
-        db.execute(ddl(), "create table payment (id bigserial primary key, account varchar(64), amount numeric(12,2),"
+        db.execute(Sql.script("V1_1__postbox_outbox.sql"), "create table payment (id bigserial primary key, account varchar(64), amount numeric(12,2),"
                 + " created timestamptz default now())",
                 "create table account (id varchar(64) primary key, balance numeric(14,2) not null)",
                 "create table ledger (id bigserial primary key, account varchar(64), delta numeric(12,2))",
@@ -100,14 +97,5 @@ public final class OutboxWriteBench {
             throw e;
         }
         jta.commit();
-    }
-
-    static String ddl() {
-        try (InputStream in = OutboxWriteBench.class.getClassLoader()
-                .getResourceAsStream("db/postbox/V1_1__postbox_outbox.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.postbox.inbox.internal.json;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -48,7 +47,7 @@ public final class CanonicalJson {
         if (json == null) {
             throw new IllegalArgumentException("JSON text is null");
         }
-        try (JsonParser parser = Json.createParser(new StringReader(json))) {
+        try (JsonParser parser = Jsonp.provider().createParser(new StringReader(json))) {
             if (!parser.hasNext()) {
                 throw new IllegalArgumentException("malformed JSON: no value");
             }

@@ -434,7 +434,7 @@ public final class InboxStore {
     }
 
     private static String headersJson(Map<String, String> headers) {
-        var builder = jakarta.json.Json.createObjectBuilder();
+        var builder = dev.postbox.inbox.internal.json.Jsonp.provider().createObjectBuilder();
         headers.forEach(builder::add);
         return builder.build().toString();
     }
