@@ -63,7 +63,8 @@ public final class DefaultInbox implements Inbox {
     public <R> R process(String scope, String key, String payloadJson, Class<R> resultType) {
         Messages.requireScope(scope);
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
-        String k = key == null ? fingerprint : Messages.requireKey(scope, key, "the key argument");
+        String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
+                : Messages.requireKey(scope, key, "the key argument");
         HandlerRegistry.Handler handler = requireHandler(scope);
         JsonResultCodec codec = new JsonResultCodec(jsonb, resultType);
         Invocation invocation = new Invocation(scope, k, fingerprint, handler.id(), payloadJson, handler.policy(),
@@ -80,7 +81,8 @@ public final class DefaultInbox implements Inbox {
     public boolean receive(String scope, String key, String payloadJson) {
         Messages.requireScope(scope);
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
-        String k = key == null ? fingerprint : Messages.requireKey(scope, key, "the key argument");
+        String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
+                : Messages.requireKey(scope, key, "the key argument");
         HandlerRegistry.Handler handler = requireHandler(scope);
         NewRecord record = new NewRecord(UUID.randomUUID(), scope, k, fingerprint, handler.policy().maxAttempts(),
                 handler.id(), payloadJson);

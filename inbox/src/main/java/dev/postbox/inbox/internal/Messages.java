@@ -36,6 +36,12 @@ public final class Messages {
         }
     }
 
+    /** The key when none is given: the payload's {@code event_id}/{@code message_id}, else its fingerprint. */
+    public static String automaticKey(String scope, String payloadJson, String fingerprint) {
+        return dev.postbox.inbox.internal.json.MessageIds.find(CanonicalJson.parse(payloadJson))
+                .map(id -> requireKey(scope, id, "the payload's message id")).orElse(fingerprint);
+    }
+
     public static void checkSize(String scope, String text, int maxBytes) {
         // cheap bound first: a UTF-8 character takes at most 3 bytes per UTF-16 unit
         if (text.length() > maxBytes || (text.length() * 3L > maxBytes

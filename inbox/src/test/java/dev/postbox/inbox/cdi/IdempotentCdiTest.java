@@ -49,6 +49,16 @@ class IdempotentCdiTest {
     }
 
     @Test
+    void withAutomaticKeysThePayloadsEventIdIsTheKey() {
+        assertThat(listener.settle(new PaymentListener.Settlement("set-1", 10))).isEqualTo("settled set-1");
+        assertThat(listener.settle(new PaymentListener.Settlement("set-1", 10))).isEqualTo("settled set-1");
+        assertThatThrownBy(() -> listener.settle(new PaymentListener.Settlement("set-1", 11)))
+                .isInstanceOf(PayloadMismatchException.class);
+        assertThat(listener.calls("settle")).isEqualTo(1);
+        assertThat(history.find("settle", "set-1")).isPresent();
+    }
+
+    @Test
     void concurrentDuplicatesThroughTheInterceptorHaveOneEffectAndGetTheStoredResult() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<String>> results = new ArrayList<>();

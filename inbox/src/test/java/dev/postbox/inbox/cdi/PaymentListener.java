@@ -61,6 +61,26 @@ public class PaymentListener {
         throw new java.io.IOException("archive offline");
     }
 
+    /** No key given: the payload's own eventId is the key. */
+    @Idempotent(scope = "settle")
+    public String settle(Settlement settlement) {
+        count("settle");
+        return "settled " + settlement.eventId;
+    }
+
+    public static class Settlement {
+        public String eventId;
+        public long amount;
+
+        public Settlement() {
+        }
+
+        public Settlement(String eventId, long amount) {
+            this.eventId = eventId;
+            this.amount = amount;
+        }
+    }
+
     /** Through a method: tests hold a client proxy, whose fields are not the bean's. */
     void failFirst(int failures) {
         failuresBeforeSuccess = failures;

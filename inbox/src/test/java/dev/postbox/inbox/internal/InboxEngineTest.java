@@ -53,6 +53,31 @@ class InboxEngineTest {
     }
 
     @Test
+    void withoutAKeyTheSendersEventIdIsTheKeyAndANewContentUnderItIsAMismatch() throws Exception {
+        String scope = "ids";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            calls.incrementAndGet();
+            database.effect(scope, "ids", payload);
+            return "ok";
+        });
+        assertThat(inbox.process(scope, null, "{\"event_id\": \"evt-9\", \"amount\": 5}", String.class)).isEqualTo("ok");
+        // a redelivery, serialized differently: same id, same content -> the stored result
+        assertThat(inbox.process(scope, null, "{\"amount\":5.0,\"event_id\":\"evt-9\"}", String.class)).isEqualTo("ok");
+        // the same event id with other content is not a new message
+        assertThatThrownBy(() -> inbox.process(scope, null, "{\"event_id\": \"evt-9\", \"amount\": 6}", String.class))
+                .isInstanceOf(PayloadMismatchException.class);
+        assertThat(runtime.history().find(scope, "evt-9")).isPresent();
+        // messageId (camel case, numeric) works too; without any id the canonical hash is the key
+        inbox.process(scope, null, "{\"messageId\": 77, \"amount\": 1}", String.class);
+        assertThat(runtime.history().find(scope, "77")).isPresent();
+        inbox.process(scope, null, "{\"amount\": 2}", String.class);
+        assertThat(calls).hasValue(3);
+        assertThat(database.db.queryLong("SELECT count(*) FROM postbox_inbox WHERE scope = 'ids' "
+                + "AND length(idempotency_key) = 64")).isEqualTo(1);
+    }
+
+    @Test
     void thousandDeliveriesFromEightThreadsHaveExactlyOneEffect() throws Exception {
         String scope = "payments";
         AtomicInteger handlerCalls = new AtomicInteger();

@@ -113,22 +113,38 @@ class InboxRecoveryTest {
     void anExpiredLeaseIsTakenOverAndTheLateOriginalCannotAlsoComplete() throws Exception {
         String scope = "slow";
         // long enough that the immediate duplicate below still sees a live lease on a busy machine
-        InboxRuntime runtime = database.runtime(Map.of("postbox.inbox.lease", "PT2S"));
+        InboxRuntime runtime = database.runtime(Map.of("postbox.inbox.lease", "PT2S",
+                "postbox.inbox.scheduler.enabled", "false", "postbox.inbox.\"slow\".initial-delay", "PT0.001S",
+                "postbox.inbox.\"slow\".jitter", "0"));
         CountDownLatch originalRunning = new CountDownLatch(1);
         CountDownLatch releaseOriginal = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         runtime.inbox().register(scope, payload -> {
             int call = calls.incrementAndGet();
-            database.effect(scope, "s-1", "call " + call);
             if (call == 1) {
+                throw new IllegalStateException("downstream unavailable"); // leaves a FAILED record to claim
+            }
+            database.effect(scope, "s-1", "call " + call);
+            if (call == 2) {
                 originalRunning.countDown();
                 releaseOriginal.await(30, TimeUnit.SECONDS); // a stalled worker (GC pause, slow downstream)
             }
             return "call " + call;
         });
+        assertThatThrownBy(() -> runtime.inbox().process(scope, "s-1", "{}", String.class))
+                .isInstanceOf(ProcessingDeferredException.class);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<String> original = pool.submit(() -> runtime.inbox().process(scope, "s-1", "{}", String.class));
+            // the retry claims the record (committed IN_PROGRESS with a lease) and stalls
+            Future<String> original = pool.submit(() -> {
+                while (true) {
+                    try {
+                        return runtime.inbox().process(scope, "s-1", "{}", String.class);
+                    } catch (ProcessingDeferredException notDueYet) {
+                        Thread.sleep(2);
+                    }
+                }
+            });
             assertThat(originalRunning.await(30, TimeUnit.SECONDS)).isTrue();
             assertThatThrownBy(() -> runtime.inbox().process(scope, "s-1", "{}", String.class))
                     .isInstanceOf(DuplicateInProgressException.class);
@@ -142,7 +158,7 @@ class InboxRecoveryTest {
                     Thread.sleep(5);
                 }
             }
-            assertThat(takeover).isEqualTo("call 2");
+            assertThat(takeover).isEqualTo("call 3");
 
             releaseOriginal.countDown();
             assertThatThrownBy(original::get).hasCauseInstanceOf(DuplicateInProgressException.class)
@@ -154,13 +170,52 @@ class InboxRecoveryTest {
         }
         InboxRecord record = runtime.history().find(scope, "s-1").orElseThrow();
         assertThat(record.status()).isEqualTo(InboxStatus.COMPLETED);
-        assertThat(record.result()).isEqualTo("\"call 2\"");
-        assertThat(record.attempts()).isEqualTo(2);
-        assertThat(record.history()).extracting(InboxAttempt::outcome).containsExactly("LEASE_EXPIRED", "COMPLETED");
+        assertThat(record.result()).isEqualTo("\"call 3\"");
+        assertThat(record.attempts()).isEqualTo(3);
+        assertThat(record.history()).extracting(InboxAttempt::outcome)
+                .containsExactly("FAILED", "LEASE_EXPIRED", "COMPLETED");
         // the late original rolled back: only the take-over's effect exists
         assertThat(database.db.queryLong("SELECT count(*) FROM effect WHERE scope = 'slow'")).isEqualTo(1);
-        assertThat(database.db.queryLong("SELECT count(*) FROM effect WHERE scope = 'slow' AND note = 'call 2'"))
+        assertThat(database.db.queryLong("SELECT count(*) FROM effect WHERE scope = 'slow' AND note = 'call 3'"))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void aStalledFirstDeliveryHoldsItsKeyUntilItEndsAndLeavesNoRowWhileRunning() throws Exception {
+        String scope = "stalled-first";
+        InboxRuntime runtime = database.runtime(Map.of("postbox.inbox.scheduler.enabled", "false"));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        runtime.inbox().register(scope, payload -> {
+            calls.incrementAndGet();
+            database.effect(scope, "f-1", "first");
+            running.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return "done";
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> first = pool.submit(() -> runtime.inbox().process(scope, "f-1", "{}", String.class));
+            assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
+            // the first delivery runs in one transaction: its record is not committed yet, its key lock is held
+            assertThat(database.db.queryLong("SELECT count(*) FROM postbox_inbox WHERE scope = 'stalled-first'"))
+                    .isZero();
+            assertThatThrownBy(() -> runtime.inbox().process(scope, "f-1", "{}", String.class))
+                    .isInstanceOf(DuplicateInProgressException.class);
+            release.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(runtime.inbox().process(scope, "f-1", "{}", String.class)).isEqualTo("done");
+        } finally {
+            release.countDown();
+            pool.shutdown();
+            runtime.close();
+        }
+        assertThat(calls).hasValue(1);
+        assertThat(database.db.queryLong("SELECT count(*) FROM effect WHERE scope = 'stalled-first'")).isEqualTo(1);
+        InboxRecord record = runtime.history().find(scope, "f-1").orElseThrow();
+        assertThat(record.attempts()).isEqualTo(1);
+        assertThat(record.history()).extracting(InboxAttempt::outcome).containsExactly("COMPLETED");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.postbox.inbox.internal.Transactions;
 import dev.postbox.inbox.internal.store.Claim;
 import dev.postbox.inbox.internal.store.InboxRow;
 import dev.postbox.inbox.internal.store.InboxStore;
+import dev.postbox.inbox.internal.store.KeyPeek;
 import dev.postbox.inbox.internal.store.NewRecord;
 import dev.postbox.inbox.internal.store.StoredResult;
 import java.lang.reflect.InvocationTargetException;
@@ -26,15 +27,23 @@ import java.util.logging.Logger;
 /**
  * Claim, run, complete or fail: the heart of the inbox, without CDI.
  *
+ * <p><b>First delivery of a key</b> (the common case) takes ONE transaction: take the key's advisory lock without
+ * waiting and look for its record; none there, so run the handler and insert the record COMPLETED with its result
+ * before the same commit. A concurrent duplicate cannot get the lock and is told the key is in progress (409); a
+ * later one finds the committed record and gets the stored result. The record and the handler's work commit or
+ * roll back together. A crash during the handler leaves nothing behind: the sender's redelivery runs it again.
+ *
+ * <p><b>A key with a record</b> (retry due, received, replayed, a crashed claim) goes through a claim:
  * <ol>
- *   <li>Claim in its own short transaction: insert the record as IN_PROGRESS with a lease and a fencing token, or
- *       look at the existing record (stored result, 409, 422, deferred, dead, or take-over of an expired lease).
- *       The claim is committed before the handler runs, so a concurrent duplicate sees it.</li>
+ *   <li>Claim in its own short transaction: mark the record IN_PROGRESS with a lease and a fencing token, or answer
+ *       from it (stored result, 409, 422, deferred, dead, or take-over of an expired lease). The claim is committed
+ *       before the handler runs, so a concurrent duplicate and other instances' schedulers see it.</li>
  *   <li>Run the handler in a new transaction that, before committing, marks the record COMPLETED with the
  *       result, fenced by the token: if another worker took over meanwhile, nothing of this attempt commits.</li>
- *   <li>On failure the handler's transaction rolls back and the failure is recorded in another new transaction:
- *       FAILED with the next attempt time (exponential backoff), or DEAD.</li>
  * </ol>
+ *
+ * <p>In both cases a failed handler's transaction rolls back and the failure is recorded in another new
+ * transaction: FAILED with the next attempt time (exponential backoff), or DEAD.
  */
 public final class InboxEngine {
 
@@ -66,6 +75,10 @@ public final class InboxEngine {
 
     /** Runs the invocation once per (scope, key), or answers from its record. */
     public Outcome execute(Invocation inv) throws Exception {
+        Outcome first = firstDelivery(inv);
+        if (first != null) {
+            return first;
+        }
         Decision decision = tx.requiresNew(() -> claimOrAnswer(inv));
         if (decision.answer != null) {
             LOG.fine(() -> "replaying stored result of key '" + inv.key() + "' in scope '" + inv.scope() + "'");
@@ -75,6 +88,62 @@ public final class InboxEngine {
             throw new ProcessingDeadException(inv.scope(), inv.key(), decision.deadReason);
         }
         return run(inv.scope(), inv.key(), decision.claim, inv.policy(), inv.codec(), inv.body(), inv.deferrable());
+    }
+
+    /**
+     * Handles a key seen for the first time in one transaction; returns null when the key has a record (or one
+     * appeared while the handler ran: its work was rolled back), so the claim path must decide.
+     */
+    private Outcome firstDelivery(Invocation inv) throws Exception {
+        NewRecord record = new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(),
+                inv.policy().maxAttempts(), inv.handlerId(), inv.arguments());
+        Instant[] started = new Instant[1];
+        Object[] value = new Object[1];
+        StoredResult[] stored = new StoredResult[1];
+        try {
+            boolean done = tx.requiresNew(() -> {
+                KeyPeek peek = store.lockKeyAndFind(inv.scope(), inv.key());
+                if (peek.row().isPresent()) {
+                    return false;
+                }
+                if (!peek.locked()) {
+                    throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
+                            + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
+                }
+                started[0] = peek.startedAt();
+                Object v = inv.body().call();
+                StoredResult result = encode(inv.codec(), v);
+                if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
+                    throw new RecordAppearedException(); // e.g. Inbox.receive of the same key: roll back, claim
+                }
+                value[0] = v;
+                stored[0] = result;
+                return true;
+            });
+            return done ? new Outcome(value[0], false, stored[0]) : null;
+        } catch (Throwable thrown) {
+            Throwable failure = unwrap(thrown);
+            if (failure instanceof RecordAppearedException) {
+                return null;
+            }
+            if (started[0] == null) {
+                throw rethrowable(failure); // the handler never ran (409, database down): nothing to record
+            }
+            Instant startedAt = started[0];
+            throw onFailure(inv.scope(), inv.key(), 1, record.maxAttempts(), inv.policy(), inv.codec(), failure,
+                    inv.deferrable(), new Recorder() {
+                        @Override
+                        public boolean answer(StoredResult answer) throws Exception {
+                            return tx.requiresNew(() -> store.insertCompleted(record, answer,
+                                    inv.policy().retention(), startedAt));
+                        }
+
+                        @Override
+                        public boolean fail(String error, Duration delay, boolean dead) throws Exception {
+                            return tx.requiresNew(() -> store.insertFailed(record, startedAt, error, delay, dead));
+                        }
+                    });
+        }
     }
 
     private Decision claimOrAnswer(Invocation inv) throws Exception {
@@ -166,9 +235,30 @@ public final class InboxEngine {
                 throw new DuplicateInProgressException(scope, key, "the lease of key '" + key + "' in scope '"
                         + scope + "' expired and another worker took the record over; this attempt was rolled back");
             }
-            throw onFailure(scope, key, claim, policy, codec, failure, deferrable);
+            throw onFailure(scope, key, claim.attempt(), claim.maxAttempts(), policy, codec, failure, deferrable,
+                    new Recorder() {
+                        @Override
+                        public boolean answer(StoredResult answer) throws Exception {
+                            return tx.requiresNew(() -> store.complete(claim.id(), claim.token(), answer,
+                                    policy.retention()));
+                        }
+
+                        @Override
+                        public boolean fail(String error, Duration delay, boolean dead) throws Exception {
+                            return tx.requiresNew(() -> store.fail(claim.id(), claim.token(), error, delay, dead));
+                        }
+                    });
         }
         return new Outcome(value, false, stored[0]);
+    }
+
+    /** Where a failed attempt is recorded: on its claimed record, or as a new record for a first delivery. */
+    private interface Recorder {
+        /** Stores an answer (an HTTP 4xx) as the result; false when another worker owns the key now. */
+        boolean answer(StoredResult answer) throws Exception;
+
+        /** Records the failure; false when another worker owns the key now (nothing changed). */
+        boolean fail(String error, Duration delay, boolean dead) throws Exception;
     }
 
     private static StoredResult encode(ResultCodec codec, Object value) {
@@ -179,22 +269,22 @@ public final class InboxEngine {
         }
     }
 
-    private Exception onFailure(String scope, String key, Claim claim, Policy policy, ResultCodec codec,
-            Throwable failure, boolean deferrable) throws Exception {
+    private Exception onFailure(String scope, String key, int attempt, int maxAttempts, Policy policy,
+            ResultCodec codec, Throwable failure, boolean deferrable, Recorder recorder) throws Exception {
         StoredResult answer = codec.answerFor(failure);
         if (answer != null) {
             // an HTTP 4xx is an answer, not a failure: the business work rolled back, duplicates get the same
-            tx.requiresNew(() -> store.complete(claim.id(), claim.token(), answer, policy.retention()));
+            recorder.answer(answer);
             return rethrowable(failure);
         }
         boolean retryable = !(failure instanceof PermanentFailure) && policy.isRetryable(failure);
-        boolean dead = !retryable || claim.attempt() >= claim.maxAttempts();
-        Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(claim.attempt(), random);
+        boolean dead = !retryable || attempt >= maxAttempts;
+        Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(attempt, random);
         String error = describe(failure);
         try {
-            boolean recorded = tx.requiresNew(() -> store.fail(claim.id(), claim.token(), error, delay, dead));
+            boolean recorded = recorder.fail(error, delay, dead);
             if (!recorded) {
-                LOG.warning(() -> "failure of attempt " + claim.attempt() + " of key '" + key + "' in scope '"
+                LOG.warning(() -> "failure of attempt " + attempt + " of key '" + key + "' in scope '"
                         + scope + "' not recorded: another worker took the record over (" + error + ")");
             }
         } catch (Exception e) {
@@ -205,19 +295,19 @@ public final class InboxEngine {
             return rethrowable(failure);
         }
         if (dead) {
-            LOG.warning(() -> "key '" + key + "' in scope '" + scope + "' is DEAD after attempt " + claim.attempt()
-                    + " of " + claim.maxAttempts() + (retryable ? "" : " (not retryable)") + ": " + error
+            LOG.warning(() -> "key '" + key + "' in scope '" + scope + "' is DEAD after attempt " + attempt
+                    + " of " + maxAttempts + (retryable ? "" : " (not retryable)") + ": " + error
                     + "; replay it through InboxHistory once fixed");
             return rethrowable(failure);
         }
         if (delay == null) {
-            LOG.info(() -> "attempt " + claim.attempt() + " of key '" + key + "' in scope '" + scope
+            LOG.info(() -> "attempt " + attempt + " of key '" + key + "' in scope '" + scope
                     + "' failed; the sender's next delivery will retry: " + error);
             return rethrowable(failure);
         }
-        LOG.info(() -> "attempt " + claim.attempt() + " of " + claim.maxAttempts() + " of key '" + key
+        LOG.info(() -> "attempt " + attempt + " of " + maxAttempts + " of key '" + key
                 + "' in scope '" + scope + "' failed, next attempt in " + delay + ": " + error);
-        return new ProcessingDeferredException(scope, key, claim.attempt(), Instant.now().plus(delay), failure);
+        return new ProcessingDeferredException(scope, key, attempt, Instant.now().plus(delay), failure);
     }
 
     /** Callers rethrow what this returns; errors and other throwables are wrapped or sneaked through. */
@@ -269,6 +359,13 @@ public final class InboxEngine {
 
         static Decision dead(String reason) {
             return new Decision(null, null, reason);
+        }
+    }
+
+    /** A record of the key was inserted while a first delivery ran: roll its work back and claim instead. */
+    static final class RecordAppearedException extends RuntimeException {
+        RecordAppearedException() {
+            super("a record of the key appeared meanwhile", null, false, false);
         }
     }
 

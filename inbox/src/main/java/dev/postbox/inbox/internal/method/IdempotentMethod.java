@@ -8,6 +8,7 @@ import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.Invocation;
 import dev.postbox.inbox.internal.engine.ResultCodec;
 import dev.postbox.inbox.internal.json.CanonicalJson;
+import dev.postbox.inbox.internal.json.MessageIds;
 import jakarta.json.bind.Jsonb;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -58,7 +59,8 @@ public final class IdempotentMethod {
                     + plan.describe() + " cannot be serialized as JSON: " + e.getMessage(), e);
         }
         Messages.checkSize(scope, json, maxPayloadBytes);
-        String fingerprint = CanonicalJson.sha256(json);
+        jakarta.json.JsonValue parsed = CanonicalJson.parse(json);
+        String fingerprint = CanonicalJson.sha256Hex(CanonicalJson.write(parsed));
         String key = switch (plan.keySource()) {
             case EXPRESSION -> Messages.requireKey(scope, evaluate(args), "key expression '"
                     + plan.keyExpression().text() + "' of " + plan.describe());
@@ -69,7 +71,9 @@ public final class IdempotentMethod {
                     throw new InvalidMessageException(InvalidMessageException.Reason.NULL_PAYLOAD, scope,
                             "every argument of " + plan.describe() + " is null: nothing to hash into a key", null);
                 }
-                yield fingerprint;
+                // AUTO: the sender's own event_id / message_id when the payload has one, else the payload hash
+                yield plan.automaticKey() ? MessageIds.find(parsed).map(id -> Messages.requireKey(scope, id,
+                        "the payload's message id")).orElse(fingerprint) : fingerprint;
             }
         };
         boolean deferred = plan.deferredRetries();

@@ -28,6 +28,7 @@ public final class MethodPlan {
     private final Idempotent annotation;
     private final String scope;
     private final KeySource keySource;
+    private final boolean automaticKey;
     private final KeyExpression keyExpression;
     private final boolean jaxrs;
     private final boolean[] storable;
@@ -115,6 +116,7 @@ public final class MethodPlan {
             }
         }
         this.keyExpression = keySource == KeySource.EXPRESSION ? explicit : null;
+        this.automaticKey = annotation.keySource() == KeySource.AUTO && keySource == KeySource.PAYLOAD_HASH;
         if (annotation.deferredRetries() && !unstorable.isEmpty()) {
             throw new InvalidIdempotentMethodException(where, "deferred retries need every parameter stored as JSON, "
                     + "but " + String.join(", ", unstorable) + " cannot be; set deferredRetries = false (the sender "
@@ -128,6 +130,14 @@ public final class MethodPlan {
      *
      * @throws InvalidIdempotentMethodException naming the method and the problem
      */
+    /**
+     * True when the key was left to AUTO and falls back to the payload: the payload's own {@code event_id} /
+     * {@code message_id} is then preferred to its hash.
+     */
+    public boolean automaticKey() {
+        return automaticKey;
+    }
+
     public static MethodPlan analyze(Class<?> beanClass, Method method, Idempotent annotation) {
         return new MethodPlan(beanClass, method, annotation);
     }

@@ -35,6 +35,8 @@ import javax.sql.DataSource;
 public final class InboxStore {
 
     static final int MAX_ERROR = 2000;
+    /** Seed of the key hash for advisory locks, so Postbox's lock keys differ from other users' of hashtextextended. */
+    private static final int LOCK_SEED = 0x50b0;
     static final int MAX_HISTORY_ERROR = 500;
 
     private static final String ROW_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
@@ -89,6 +91,116 @@ public final class InboxStore {
                 return rs.next();
             }
         }
+    }
+
+    /**
+     * Takes the key's transaction-scoped advisory lock without waiting and reads its committed record, in one
+     * round trip. The lock keeps a concurrent first delivery of the same key out until this transaction ends, so
+     * no uncommitted "in progress" row is needed to detect it (see {@code InboxEngine}).
+     */
+    public KeyPeek lockKeyAndFind(String scope, String key) throws SQLException {
+        String sql = "SELECT l.locked, l.started, " + ROW_COLUMNS
+                + " FROM (SELECT pg_try_advisory_xact_lock(hashtextextended(?, " + LOCK_SEED + ")) AS locked, "
+                + "transaction_timestamp() AS started) l LEFT JOIN " + table
+                + " t ON t.scope = ? AND t.idempotency_key = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, scope + '\u001f' + key);
+            ps.setString(2, scope);
+            ps.setString(3, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Optional<InboxRow> row = rs.getObject("id") == null ? Optional.empty() : Optional.of(mapRow(rs));
+                return new KeyPeek(rs.getBoolean("locked"), row, rs.getObject("started", OffsetDateTime.class)
+                        .toInstant());
+            }
+        }
+    }
+
+    /**
+     * Inserts the record of a first delivery that has just succeeded in this transaction: COMPLETED, attempt 1,
+     * with its result and one history entry.
+     *
+     * @return false when a record of the key appeared meanwhile (nothing inserted: the caller must roll back)
+     */
+    public boolean insertCompleted(NewRecord r, StoredResult result, Duration retention, Instant startedAt)
+            throws SQLException {
+        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts, started_at, handler, arguments, result, result_format, http_status, http_headers, "
+                + "completed_at, expires_at, history) VALUES (?, ?, ?, ?, 'COMPLETED', 1, ?, ?, ?, ?, ?, ?, ?, "
+                + "?::jsonb, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond', "
+                + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
+                + "'endedAt', clock_timestamp(), 'outcome', 'COMPLETED', 'error', NULL::text))) "
+                + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = newRecord(ps, r);
+            OffsetDateTime started = startedAt.atOffset(java.time.ZoneOffset.UTC);
+            ps.setObject(i++, started);
+            ps.setString(i++, r.handler());
+            ps.setString(i++, r.arguments());
+            ps.setString(i++, result.body());
+            ps.setString(i++, result.format());
+            if (result.httpStatus() == null) {
+                ps.setNull(i++, Types.INTEGER);
+            } else {
+                ps.setInt(i++, result.httpStatus());
+            }
+            ps.setString(i++, result.headers().isEmpty() ? null : headersJson(result.headers()));
+            ps.setLong(i++, retention.toMillis());
+            ps.setObject(i, started);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * Inserts the record of a first delivery whose attempt failed (its own transaction rolled back): FAILED with
+     * the next attempt after {@code retryDelay} (null: the sender's next delivery runs it), or DEAD.
+     *
+     * @return false when a record of the key appeared meanwhile (nothing inserted)
+     */
+    public boolean insertFailed(NewRecord r, Instant startedAt, String error, Duration retryDelay, boolean dead)
+            throws SQLException {
+        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts, started_at, handler, arguments, last_error, next_attempt_at, history) "
+                + "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, CASE WHEN ?::bigint IS NULL THEN NULL "
+                + "ELSE clock_timestamp() + ?::bigint * interval '1 millisecond' END, "
+                + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
+                + "'endedAt', clock_timestamp(), 'outcome', ?::text, 'error', ?::text))) "
+                + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            String status = dead ? "DEAD" : "FAILED";
+            OffsetDateTime started = startedAt.atOffset(java.time.ZoneOffset.UTC);
+            Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
+            ps.setObject(1, r.id());
+            ps.setString(2, r.scope());
+            ps.setString(3, r.key());
+            ps.setString(4, r.fingerprint());
+            ps.setString(5, status);
+            ps.setInt(6, r.maxAttempts());
+            ps.setObject(7, started);
+            ps.setString(8, r.handler());
+            ps.setString(9, r.arguments());
+            ps.setString(10, shorten(error, MAX_ERROR));
+            ps.setObject(11, delay, Types.BIGINT);
+            ps.setObject(12, delay, Types.BIGINT);
+            ps.setObject(13, started);
+            ps.setString(14, status);
+            ps.setString(15, shorten(error, MAX_HISTORY_ERROR));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Sets id, scope, key, fingerprint (1-4) and max_attempts (5); returns the next parameter index. */
+    private static int newRecord(PreparedStatement ps, NewRecord r) throws SQLException {
+        ps.setObject(1, r.id());
+        ps.setString(2, r.scope());
+        ps.setString(3, r.key());
+        ps.setString(4, r.fingerprint());
+        ps.setInt(5, r.maxAttempts());
+        return 6;
     }
 
     /** Inserts the record of a new key as RECEIVED, due now. @return false when the key exists already. */
