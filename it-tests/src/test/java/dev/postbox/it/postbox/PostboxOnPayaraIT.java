@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -230,8 +231,7 @@ class PostboxOnPayaraIT {
         assertThat(createPayment("key-positive", "p-negative", "dave", 5).status()).isEqualTo(201);
         String eventId = single("select id from outbox_event where aggregateid = 'p-negative'");
         awaitMessage(PAYMENTS_TOPIC, eventId);
-        assertThat(kafka.read(PAYMENTS_TOPIC)).filteredOn(m -> m.key().equals("p-negative"))
-                .extracting(m -> m.headers().get("id")).containsExactly(eventId);
+        assertThat(eventsOf("p-negative")).extracting(m -> m.headers().get("id")).containsExactly(eventId);
     }
 
     @Test
@@ -253,8 +253,8 @@ class PostboxOnPayaraIT {
         String capturedId = single("select id from outbox_event where aggregateid = 'p-capture'"
                 + " and type = 'PaymentCaptured'");
         awaitMessage(PAYMENTS_TOPIC, capturedId);
-        assertThat(kafka.read(PAYMENTS_TOPIC)).filteredOn(m -> m.key().equals("p-capture"))
-                .extracting(m -> m.headers().get("type")).containsExactly("PaymentAccepted", "PaymentCaptured");
+        assertThat(eventsOf("p-capture")).extracting(m -> m.headers().get("type"))
+                .containsExactly("PaymentAccepted", "PaymentCaptured");
     }
 
     @Test
@@ -382,6 +382,17 @@ class PostboxOnPayaraIT {
                     + response.body());
         }
         return json(response.body());
+    }
+
+    /**
+     * The payment events of one aggregate on Kafka, in order, each event once: the relay delivers at least once,
+     * so a restart could repeat a suffix, which is not what these tests look at.
+     */
+    private static List<Message> eventsOf(String paymentId) {
+        Map<String, Message> byId = new LinkedHashMap<>();
+        kafka.read(PAYMENTS_TOPIC).stream().filter(m -> m.key().equals(paymentId))
+                .forEach(m -> byId.putIfAbsent(m.headers().get("id"), m));
+        return List.copyOf(byId.values());
     }
 
     private static Message awaitMessage(String topic, String eventId) {
