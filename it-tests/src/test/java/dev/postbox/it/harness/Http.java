@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /** A small HTTP client for client-side tests ({@code @Deployment(testable = false)}). */
 public final class Http {
@@ -17,8 +19,18 @@ public final class Http {
     private Http() {
     }
 
-    /** The answer of the server: status and body as text. */
-    public record Response(int status, String body) {
+    /** The answer of the server: status, headers and body as text. */
+    public record Response(int status, String body, Map<String, List<String>> headers) {
+
+        public Response(int status, String body) {
+            this(status, body, Map.of());
+        }
+
+        /** The first value of a response header (case-insensitive name), or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+        }
     }
 
     public static Response get(URL base, String path) {
@@ -26,8 +38,15 @@ public final class Http {
     }
 
     public static Response post(URL base, String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(resolve(base, path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return post(base, path, contentType, body, Map.of());
+    }
+
+    /** A POST with extra request headers (e.g. {@code Idempotency-Key}, Standard Webhooks signature headers). */
+    public static Response post(URL base, String path, String contentType, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(resolve(base, path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     /** {@code path} relative to the deployment's URL, e.g. {@code api/accounts}. */
@@ -40,7 +59,7 @@ public final class Http {
         try {
             HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return new Response(response.statusCode(), response.body(), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

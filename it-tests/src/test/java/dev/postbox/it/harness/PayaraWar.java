@@ -3,10 +3,14 @@ package dev.postbox.it.harness;
 import dev.postbox.testkit.PostgresServer.Database;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
@@ -56,14 +60,60 @@ public final class PayaraWar {
     }
 
     /**
-     * The jars of WEB-INF/lib: the runtime dependencies of it-tests (Hibernate, the PostgreSQL driver, later the
-     * Postbox modules), copied to {@code target/war-lib} by the build without the APIs the server provides.
+     * Adds the Postbox modules (outbox, inbox, relay) and everything they need at runtime (Debezium, the Kafka
+     * client, Jackson, slf4j with its java.util.logging binding) to {@code WEB-INF/lib}, the way an application
+     * packages them. Their CDI extensions then start with the WAR: configure them (see {@link #config}).
+     *
+     * <p>Removes {@link RestApplication}: a JAX-RS application that relies on scanning (no classes listed) also
+     * picks up the REST resources of Kafka Connect's runtime, a dependency of the Debezium engine, and the WAR fails
+     * to start (WELD-001408, unsatisfied {@code Herder}). The WAR must bring an {@code Application} that lists its
+     * resources in {@code getClasses()}.
+     */
+    public static WebArchive withPostbox(WebArchive war) {
+        return war.deleteClass(RestApplication.class).addAsLibraries(jars("postbox.postboxLibs", "target/postbox-lib"));
+    }
+
+    /** Writes {@code values} as the WAR's {@code META-INF/microprofile-config.properties}. */
+    public static WebArchive config(WebArchive war, Map<String, String> values) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(values).forEach((key, value) -> text.append(key).append('=')
+                .append(value.replace("\\", "\\\\")).append('\n'));
+        return war.addAsResource(new StringAsset(text.toString()), "META-INF/microprofile-config.properties");
+    }
+
+    /**
+     * The DDL scripts of the Postbox modules ({@code db/postbox/V1_1..V1_3}, outbox, inbox and relay tables),
+     * read from the module jars on the test class path, for {@code db.execute(...)}.
+     */
+    public static String[] postboxSchema() {
+        return Stream.of("V1_1__postbox_outbox.sql", "V1_2__postbox_inbox.sql", "V1_3__postbox_relay.sql")
+                .map(PayaraWar::resource).toArray(String[]::new);
+    }
+
+    private static String resource(String script) {
+        try (InputStream in = PayaraWar.class.getResourceAsStream("/db/postbox/" + script)) {
+            if (in == null) {
+                throw new IllegalStateException("db/postbox/" + script + " is not on the test class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The jars every test WAR gets in WEB-INF/lib: the runtime dependencies of it-tests (Hibernate, the PostgreSQL
+     * driver), copied to {@code target/war-lib} by the build without the APIs the server provides.
      */
     public static File[] libraries() {
-        String dir = System.getProperty("postbox.warLibs");
+        return jars("postbox.warLibs", "target/war-lib");
+    }
+
+    private static File[] jars(String property, String where) {
+        String dir = System.getProperty(property);
         if (dir == null) {
-            throw new IllegalStateException("system property postbox.warLibs is not set: run the tests through"
-                    + " Maven (mvn -pl it-tests -am verify), which copies the WAR libraries to target/war-lib");
+            throw new IllegalStateException("system property " + property + " is not set: run the tests through"
+                    + " Maven (mvn -pl it-tests -am verify), which copies the WAR libraries to " + where);
         }
         try (Stream<Path> jars = Files.list(Paths.get(dir))) {
             File[] files = jars.filter(p -> p.toString().endsWith(".jar")).map(Path::toFile).toArray(File[]::new);

@@ -5,22 +5,20 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.postbox.it.harness.PayaraWar;
 import dev.postbox.it.platform.misuse.app.MisusedPayments;
-import dev.postbox.it.platform.misuse.lib.NeedsKeyExtension;
-import jakarta.enterprise.inject.spi.Extension;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A misused annotation fails the deployment with a message that names the method. The deployment is unmanaged
- * ({@code managed = false}) so that the test deploys it itself and sees the failure; the harness's
- * {@code CheckedPayaraMicroContainer} turns Payara's SEVERE records into the exception's message.
+ * Misuse found by the Postbox extensions fails the deployment on Payara, with a message that names the method or
+ * the configuration key. The deployments are unmanaged ({@code managed = false}) so that the test deploys them
+ * itself and sees the failure; the harness's {@code CheckedPayaraMicroContainer} turns Payara's SEVERE records
+ * into the exception's message. The relay is disabled in both WARs: only the misuse under test is wrong.
  */
 @ExtendWith(ArquillianExtension.class)
 class DeploymentErrorIT {
@@ -28,20 +26,35 @@ class DeploymentErrorIT {
     @ArquillianResource
     Deployer deployer;
 
-    @Deployment(name = "misuse", managed = false, testable = false)
-    static WebArchive misuse() {
-        JavaArchive lib = ShrinkWrap.create(JavaArchive.class, "needs-key.jar")
-                .addPackage(NeedsKeyExtension.class.getPackage())
-                .addAsServiceProvider(Extension.class, NeedsKeyExtension.class);
-        return PayaraWar.withoutDatabase("misuse").addAsLibrary(lib).addClass(MisusedPayments.class);
+    @Deployment(name = "misused-idempotent", managed = false, testable = false)
+    static WebArchive misusedIdempotent() {
+        WebArchive war = PayaraWar.withPostbox(PayaraWar.withoutDatabase("misused-idempotent"))
+                .addClass(MisusedPayments.class);
+        return PayaraWar.config(war, Map.of("postbox.relay.enabled", "false"));
+    }
+
+    @Deployment(name = "invalid-outbox-table", managed = false, testable = false)
+    static WebArchive invalidOutboxTable() {
+        WebArchive war = PayaraWar.withPostbox(PayaraWar.withoutDatabase("invalid-outbox-table"));
+        return PayaraWar.config(war, Map.of("postbox.relay.enabled", "false",
+                "postbox.outbox.table", "Outbox-Event"));
     }
 
     @Test
-    void misusedAnnotationFailsTheDeploymentNamingTheMethod() {
-        Throwable failure = catchThrowable(() -> deployer.deploy("misuse"));
+    void idempotentMethodWithoutAWayToDeriveAKeyFailsTheDeploymentNamingTheMethod() {
+        Throwable failure = catchThrowable(() -> deployer.deploy("misused-idempotent"));
+
+        assertThat(failure).isNotNull();
+        assertThat(PayaraWar.messages(failure)).contains("@Idempotent on " + MisusedPayments.class.getName()
+                + "#pay(): no way to derive an idempotency key");
+    }
+
+    @Test
+    void invalidOutboxTableFailsTheDeploymentNamingTheKey() {
+        Throwable failure = catchThrowable(() -> deployer.deploy("invalid-outbox-table"));
 
         assertThat(failure).isNotNull();
         assertThat(PayaraWar.messages(failure))
-                .contains("@NeedsKey on " + MisusedPayments.class.getName() + "#pay() needs a parameter");
+                .contains("Invalid Postbox configuration postbox.outbox.table='Outbox-Event'");
     }
 }

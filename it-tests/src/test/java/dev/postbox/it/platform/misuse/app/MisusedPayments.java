@@ -1,13 +1,13 @@
 package dev.postbox.it.platform.misuse.app;
 
-import dev.postbox.it.platform.misuse.lib.NeedsKey;
+import dev.postbox.inbox.Idempotent;
 import jakarta.enterprise.context.ApplicationScoped;
 
 @ApplicationScoped
 public class MisusedPayments {
 
-    @NeedsKey
+    @Idempotent
     public void pay() {
-        // no parameter to take the key from: the deployment must fail
+        // no parameter to hash, no key expression, not a JAX-RS method: no way to derive a key
     }
 }
