@@ -1,6 +1,6 @@
 package dev.postbox.inbox.internal.cdi;
 
-import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.common.JndiDataSource;
 import dev.postbox.inbox.internal.InboxConfig;
 import dev.postbox.inbox.internal.Transactions;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,12 +22,9 @@ final class ContainerEnvironment implements InboxEnvironment {
 
     @Override
     public DataSource dataSource(InboxConfig config) {
-        try {
-            return (DataSource) new InitialContext().lookup(config.datasource());
-        } catch (NamingException | ClassCastException e) {
-            throw new PostboxConfigurationException(InboxConfig.DATASOURCE.name(), config.datasource(),
-                    "no JTA DataSource is bound at this JNDI name (" + e + ")");
-        }
+        // looked up again on first use when the server binds it only after start-up (Payara, for data sources
+        // the application defines itself)
+        return JndiDataSource.resolve(InboxConfig.DATASOURCE.name(), config.datasource());
     }
 
     @Override

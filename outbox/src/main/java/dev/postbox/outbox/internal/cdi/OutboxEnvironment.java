@@ -1,6 +1,6 @@
 package dev.postbox.outbox.internal.cdi;
 
-import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.common.JndiDataSource;
 import dev.postbox.outbox.internal.OutboxSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -32,19 +32,12 @@ public class OutboxEnvironment {
         }
     }
 
+    /**
+     * The data source under {@code jndiName}; looked up again on first use if the server binds it only after
+     * the application started (Payara does so for data sources defined in the application, see
+     * {@link JndiDataSource}).
+     */
     public DataSource dataSource(String jndiName) {
-        Object found;
-        try {
-            found = new InitialContext().lookup(jndiName);
-        } catch (NamingException e) {
-            throw new PostboxConfigurationException(OutboxSettings.DATASOURCE, jndiName,
-                    "no data source is bound under that JNDI name (" + e.getMessage() + "). Set it to the "
-                            + "jta-data-source of your persistence unit, e.g. java:app/jdbc/orders");
-        }
-        if (!(found instanceof DataSource dataSource)) {
-            throw new PostboxConfigurationException(OutboxSettings.DATASOURCE, jndiName,
-                    "is bound to a " + found.getClass().getName() + ", not a javax.sql.DataSource");
-        }
-        return dataSource;
+        return JndiDataSource.resolve(OutboxSettings.DATASOURCE, jndiName);
     }
 }
