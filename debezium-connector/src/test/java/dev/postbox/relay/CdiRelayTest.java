@@ -7,15 +7,21 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.postbox.relay.internal.cdi.RelayExtension;
 import dev.postbox.testkit.PostgresServer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.se.SeContainer;
+import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.se.SeContainerInitializer;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.annotation.RegistryScope;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +37,28 @@ class CdiRelayTest {
     public static class Listener {
         void on(@Observes RelayEvent event) {
             OBSERVED.add(event);
+        }
+    }
+
+    /**
+     * A MetricRegistry producer that, like Payara's, reads the annotations of the injection point it serves (for
+     * {@code @RegistryScope}); records the gauges registered.
+     */
+    @ApplicationScoped
+    public static class PayaraLikeMetrics {
+        static final List<String> GAUGES = new CopyOnWriteArrayList<>();
+
+        @Produces
+        @Dependent
+        MetricRegistry registry(InjectionPoint injectionPoint) {
+            injectionPoint.getAnnotated().getAnnotation(RegistryScope.class); // NPE for a programmatic lookup
+            return (MetricRegistry) Proxy.newProxyInstance(MetricRegistry.class.getClassLoader(),
+                    new Class<?>[] {MetricRegistry.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("gauge")) {
+                            GAUGES.add((String) args[0]);
+                        }
+                        return null;
+                    });
         }
     }
 
@@ -84,6 +112,25 @@ class CdiRelayTest {
         // the application stopped: so did the relay, releasing the slot
         await("slot released", () -> db.queryLong("select count(*) from pg_replication_slots where slot_name = '"
                 + db.name() + "' and not active") == 1);
+    }
+
+    @Test
+    void gaugesAreRegisteredWithAProducerThatReadsItsInjectionPoint() {
+        PostgresServer.Database db = database("cdi_metrics");
+        configure(Map.of(
+                "postbox.relay.jdbc-url", db.jdbcUrl(),
+                "postbox.relay.user", db.user(),
+                "postbox.relay.password", db.password(),
+                "postbox.relay.slot-name", db.name(),
+                "postbox.relay.publication-name", "pub_" + db.name(),
+                "postbox.relay.sink", "cdi",
+                "postbox.relay.standby-retry-interval", "200ms"));
+        try (SeContainer container = SeContainerInitializer.newInstance().disableDiscovery()
+                .addExtensions(new RelayExtension()).addBeanClasses(Listener.class, PayaraLikeMetrics.class)
+                .initialize()) {
+            assertThat(PayaraLikeMetrics.GAUGES).contains("postbox.relay.events.relayed",
+                    "postbox.relay.slot.lag.bytes");
+        }
     }
 
     @Test

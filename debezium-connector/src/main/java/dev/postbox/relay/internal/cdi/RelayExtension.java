@@ -17,11 +17,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public class RelayExtension implements Extension {
 
+    static final String METRICS_API = "org.eclipse.microprofile.metrics.MetricRegistry";
+
     void registerBeans(@Observes BeforeBeanDiscovery bbd, BeanManager bm) {
         bbd.addAnnotatedType(bm.createAnnotatedType(RelayLifecycle.class), RelayLifecycle.class.getName());
         if (present("org.eclipse.microprofile.health.HealthCheck")) {
             bbd.addAnnotatedType(bm.createAnnotatedType(RelayReadinessCheck.class), RelayReadinessCheck.class.getName());
             bbd.addAnnotatedType(bm.createAnnotatedType(RelayLivenessCheck.class), RelayLivenessCheck.class.getName());
+        }
+        if (present(METRICS_API)) {
+            bbd.addAnnotatedType(bm.createAnnotatedType(RelayMetrics.class), RelayMetrics.class.getName());
         }
     }
 

@@ -37,8 +37,8 @@ public class RelayLifecycle {
             return;
         }
         r.start();
-        if (RelayExtension.present("org.eclipse.microprofile.metrics.MetricRegistry")) {
-            RelayMetrics.register(beanManager, r);
+        if (RelayExtension.present(RelayExtension.METRICS_API)) {
+            beanManager.createInstance().select(RelayMetrics.class).get().register(r);
         }
     }
 

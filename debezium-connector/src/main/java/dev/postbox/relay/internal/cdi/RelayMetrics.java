@@ -2,21 +2,26 @@ package dev.postbox.relay.internal.cdi;
 
 import dev.postbox.relay.internal.DefaultOutboxRelay;
 import dev.postbox.relay.internal.RelayCounters;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
- * Exposes the relay's counters through MicroProfile Metrics (application registry), when the server has it. Loaded
- * only when the Metrics API is on the class path.
+ * Exposes the relay's counters through MicroProfile Metrics (application registry), when the server has it.
+ * Registered as a bean by {@link RelayExtension} only when the Metrics API is on the class path.
+ *
+ * <p>The registry comes through an injected {@code Instance}, not {@code BeanManager.createInstance()}: Payara's
+ * {@code MetricRegistry} producer reads the annotations of the injection point, and a programmatic lookup has
+ * none (it failed the deployment with a NullPointerException in {@code MetricRegistryProducer}).
  */
-final class RelayMetrics {
+@Dependent
+public class RelayMetrics {
 
-    private RelayMetrics() {
-    }
+    @Inject
+    Instance<MetricRegistry> registries;
 
-    static void register(BeanManager beanManager, DefaultOutboxRelay relay) {
-        Instance<MetricRegistry> registries = beanManager.createInstance().select(MetricRegistry.class);
+    void register(DefaultOutboxRelay relay) {
         if (!registries.isResolvable()) {
             return;
         }
