@@ -44,8 +44,8 @@ final class Scenario {
             service.put("accounts/" + FROZEN_ACCOUNT, "{\"owner\":\"Frozen Customer\"}").expectOk();
             demo.ledger().freeze(FROZEN_ACCOUNT);
         }
-        out.println("[demo] Scenario: " + settings.deposits() + " deposits (" + settings.depositRetries()
-                + " retried by the client with the same Idempotency-Key) while the gateway delivers "
+        out.println("[demo] Scenario: " + settings.deposits() + " deposits (" + Math.min(settings.depositRetries(),
+                settings.deposits()) + " retried by the client with the same Idempotency-Key) while the gateway delivers "
                 + settings.payments() + " card payments as webhooks (+" + settings.duplicates() + " duplicates, out of"
                 + " order, 4 at a time)" + (settings.incidents() ? "; incidents injected: the ledger rejects "
                 + FROZEN_ACCOUNT + ", topic " + Demo.COMPLIANCE_TOPIC + " refuses messages" : ""));
@@ -60,10 +60,14 @@ final class Scenario {
         });
         Deposits deposits = deposit(accounts);
         PaymentGateway.Result gatewayResult = webhooks.join();
+        List<String> allAccounts = new ArrayList<>(accounts);
+        if (settings.incidents()) {
+            allAccounts.add(FROZEN_ACCOUNT);
+        }
         out.println("[demo] Clients done after " + Demo.seconds((System.nanoTime() - t0) / 1_000_000)
                 + "; waiting for the relay, Kafka and the ledger retries to settle ...");
 
-        Expected expected = expected(deposits, gatewayResult);
+        Expected expected = expected(allAccounts, deposits, gatewayResult);
         JsonObject stats = awaitSettled(expected);
         long settledMillis = (System.nanoTime() - t0) / 1_000_000;
 
@@ -153,11 +157,13 @@ final class Scenario {
             int parked, Map<String, Long> balances) {
     }
 
-    private Expected expected(Deposits deposits, PaymentGateway.Result gateway) {
+    private Expected expected(List<String> accounts, Deposits deposits, PaymentGateway.Result gateway) {
         int payments = gateway.payments().size();
         int large = deposits.largeMade() ? 1 : 0;
         int frozen = deposits.frozenMade() ? 1 : 0;
-        Map<String, Long> balances = new TreeMap<>(deposits.amountByAccount());
+        Map<String, Long> balances = new TreeMap<>();
+        accounts.forEach(a -> balances.put(a, 0L));
+        deposits.amountByAccount().forEach((a, amount) -> balances.merge(a, amount, Long::sum));
         for (PaymentGateway.GatewayPayment p : gateway.payments()) {
             balances.merge(p.accountId(), p.amount(), Long::sum);
         }

@@ -12,9 +12,6 @@ import dev.postbox.inbox.ProcessingDeadException;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.BeforeDestroyed;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -72,11 +69,14 @@ public class EventConsumer {
     @Inject
     ComplianceArchive compliance;
 
+    /** Highest offset handled per partition, to tell redeliveries apart (only touched by the consumer thread). */
+    private final Map<TopicPartition, Long> highestSeen = new HashMap<>();
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread thread;
 
-    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    /** Called by {@link ConsumerStarter} once the web application has started. */
+    void start() {
         String bootstrap = config.kafkaBootstrapServers().orElse(null);
         if (bootstrap == null) {
             LOG.warning("No Kafka configured (" + DemoConfig.KAFKA + "): the ledger consumer does not run");
@@ -88,7 +88,7 @@ public class EventConsumer {
         thread.start();
     }
 
-    void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object ignored) throws InterruptedException {
+    void stop() throws InterruptedException {
         running = false;
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
@@ -99,7 +99,33 @@ public class EventConsumer {
         }
     }
 
+    /** Consumes until stopped; an unexpected failure closes the consumer and starts a new one after a pause. */
     private void run(String bootstrap) {
+        while (running) {
+            try {
+                consume(bootstrap);
+            } catch (WakeupException e) {
+                if (running) {
+                    LOG.log(Level.SEVERE, "Kafka consumer woken up unexpectedly; starting a new one in 2 s", e);
+                }
+            } catch (RuntimeException e) {
+                // e.g. a class load that failed while Payara closed the application's jars at the end of its start
+                LOG.log(Level.SEVERE, "Kafka consumer failed; starting a new one in 2 s (uncommitted records are"
+                        + " delivered again and absorbed by the inbox)", e);
+            }
+            if (running) {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        LOG.info("Kafka consumer stopped");
+    }
+
+    private void consume(String bootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
@@ -108,7 +134,6 @@ public class EventConsumer {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20");
         int redeliverEvery = config.redeliverEvery();
-        Map<TopicPartition, Long> highestSeen = new HashMap<>();
         long batches = 0;
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
@@ -137,16 +162,8 @@ public class EventConsumer {
                     c.commitSync();
                 }
             }
-        } catch (WakeupException e) {
-            if (running) {
-                LOG.log(Level.SEVERE, "Kafka consumer woken up unexpectedly; it stops", e);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "Kafka consumer failed and stops; events stay in Kafka (group " + GROUP
-                    + ") until the application restarts", e);
         } finally {
             consumer = null;
-            LOG.info("Kafka consumer stopped");
         }
     }
 
