@@ -63,10 +63,11 @@ final class PayaraMicroProcess implements AutoCloseable {
         try (Writer w = Files.newBufferedWriter(props)) {
             p.store(w, "Postbox demo: configuration of the payments service (MicroProfile Config)");
         }
-        // bind HTTP to loopback only: the demo has no authentication
+        // bind HTTP to loopback only (the demo has no authentication), and no data grid listening on port 6900
         Path preBoot = dir.resolve("pre-boot-commands.txt");
         Files.writeString(preBoot, "set configs.config.server-config.network-config.network-listeners"
-                + ".network-listener.http-listener.address=127.0.0.1\n");
+                + ".network-listener.http-listener.address=127.0.0.1\n"
+                + "set configs.config.server-config.hazelcast-config-specific-configuration.enabled=false\n");
         Path log = dir.resolve("payara-micro.log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
