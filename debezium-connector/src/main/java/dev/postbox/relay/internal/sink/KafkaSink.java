@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -19,6 +21,7 @@ import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -33,19 +36,37 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@code max.block.ms=5000}, {@code request.timeout.ms=5000}, {@code delivery.timeout.ms=15000}); the relay
  * retries with its own backoff. {@code linger.ms=0}: the relay sends one event per aggregate at a time, so
  * waiting for a fuller batch would only add latency; concurrent aggregates batch by themselves.
+ *
+ * <p>After {@link #REPLACE_AFTER_TIMEOUTS} timeouts in a row the producer is replaced by a new one. A producer whose
+ * I/O thread hit an unexpected error never recovers by itself: seen on Payara Micro, where a class load from
+ * WEB-INF/lib failed ("zip file closed") while the server closed the application's jars at the end of its start,
+ * and every later send timed out waiting for metadata. During a real outage a new producer costs little: it
+ * connects once the broker is back, like the old one would have.
  */
 public final class KafkaSink implements RelaySink {
 
-    private final Producer<String, byte[]> producer;
+    private static final System.Logger LOG = System.getLogger(KafkaSink.class.getName());
+    static final int REPLACE_AFTER_TIMEOUTS = 5;
+
+    private final Supplier<Producer<String, byte[]>> producers;
     private final TopicRouter router;
     private final String description;
+    private final AtomicInteger timeoutsInARow = new AtomicInteger();
+    private volatile Producer<String, byte[]> producer;
 
     public KafkaSink(String bootstrapServers, Map<String, String> overrides, TopicRouter router) {
-        Map<String, Object> props = new HashMap<>(defaults(bootstrapServers));
-        props.putAll(overrides);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this(() -> {
+            Map<String, Object> props = new HashMap<>(defaults(bootstrapServers));
+            props.putAll(overrides);
+            return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        }, router, "kafka " + bootstrapServers);
+    }
+
+    KafkaSink(Supplier<Producer<String, byte[]>> producers, TopicRouter router, String description) {
+        this.producers = producers;
+        this.producer = producers.get();
         this.router = router;
-        this.description = "kafka " + bootstrapServers;
+        this.description = description;
     }
 
     static Map<String, Object> defaults(String bootstrapServers) {
@@ -69,18 +90,42 @@ public final class KafkaSink implements RelaySink {
         byte[] value = event.payload() == null ? null : event.payload().getBytes(StandardCharsets.UTF_8);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(router.topic(event), null,
                 event.timestamp().toEpochMilli(), event.aggregateId(), value, headers(event));
+        Producer<String, byte[]> current = producer;
         try {
-            producer.send(record, (metadata, error) -> {
+            current.send(record, (metadata, error) -> {
                 if (error == null) {
+                    timeoutsInARow.set(0);
                     result.complete(null);
                 } else {
+                    countTimeout(current, error);
                     result.completeExceptionally(classify(error));
                 }
             });
         } catch (RuntimeException e) {
+            countTimeout(current, e);
             result.completeExceptionally(classify(e));
         }
         return result;
+    }
+
+    /** Replaces {@code failed} after too many timeouts in a row (once, even when several sends report them). */
+    private void countTimeout(Producer<String, byte[]> failed, Throwable error) {
+        if (!(error instanceof TimeoutException) || timeoutsInARow.incrementAndGet() < REPLACE_AFTER_TIMEOUTS) {
+            return;
+        }
+        synchronized (this) {
+            if (producer != failed) {
+                return;
+            }
+            timeoutsInARow.set(0);
+            LOG.log(System.Logger.Level.WARNING, "The Kafka producer of " + description + " timed out "
+                    + REPLACE_AFTER_TIMEOUTS + " times in a row (last: " + error + "); replacing it with a new one");
+            producer = producers.get();
+        }
+        // not on the producer's own I/O thread, which may be the one calling back here
+        Thread closer = new Thread(() -> failed.close(Duration.ZERO), "postbox-relay-producer-close");
+        closer.setDaemon(true);
+        closer.start();
     }
 
     static List<Header> headers(RelayEvent event) {
@@ -108,7 +153,7 @@ public final class KafkaSink implements RelaySink {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -1,0 +1,313 @@
+package dev.postbox.demo.launcher;
+
+import dev.postbox.common.StandardWebhooks;
+import dev.postbox.testkit.KafkaBroker;
+import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.PostgresServer.Database;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * The running demo: embedded PostgreSQL and Kafka (testkit) and the simulated ledger in this JVM, Payara Micro
+ * with the payments WAR as a child process. {@link #start} returns when the service answers and its relay is
+ * streaming; {@link #close} stops everything in reverse order.
+ */
+public final class Demo implements AutoCloseable {
+
+    static final String ACCOUNT_TOPIC = "outbox.event.Account";
+    static final String COMPLIANCE_TOPIC = "outbox.event.ComplianceReport";
+    /** A topic limit below any real event: the relay's send fails with RecordTooLarge and the event is parked. */
+    static final String TINY_MESSAGE_BYTES = "64";
+
+    private final DemoSettings settings;
+    private final PrintStream out;
+    private final long seed;
+    private final long startedAt = System.nanoTime();
+    private PostgresServer postgres;
+    private Database db;
+    private KafkaBroker kafka;
+    private LedgerSimulator ledger;
+    private PayaraMicroProcess payara;
+    private ServiceClient service;
+    private String webhookSecret;
+    private int httpPort;
+    private final Map<String, Long> startupMillis = new LinkedHashMap<>();
+
+    private Demo(DemoSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+        this.seed = settings.seed() != 0 ? settings.seed() : System.currentTimeMillis();
+    }
+
+    /** Starts everything; on failure, stops what was started and rethrows. */
+    public static Demo start(DemoSettings settings, PrintStream out) throws Exception {
+        Demo demo = new Demo(settings, out);
+        try {
+            demo.startAll();
+            return demo;
+        } catch (Exception | Error e) {
+            demo.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        httpPort = settings.httpPort() == 0 ? freePort() : requireFreePort(settings.httpPort());
+        Path work = settings.workDir();
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        out.println("[demo] Starting the Postbox payments demo (seed " + seed + ", work directory " + work + ")");
+
+        // PostgreSQL and Kafka start side by side: a few seconds less before Payara can start
+        long t = System.nanoTime();
+        CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(KafkaBroker::start);
+        try {
+            postgres = settings.dbPort() == 0 ? PostgresServer.startTemporary()
+                    : PostgresServer.start(work.resolve("postgres"), settings.dbPort());
+            db = postgres.createDatabase("payments");
+            startupMillis.put("PostgreSQL", millisSince(t));
+        } finally {
+            kafka = kafkaStart.join();
+        }
+        createTopics();
+        startupMillis.put("Kafka", millisSince(t));
+        out.println("[demo] PostgreSQL 17 on " + db.host() + ":" + db.port() + " (database " + db.name() + ") in "
+                + seconds(startupMillis.get("PostgreSQL")));
+        out.println("[demo] Kafka broker on " + kafka.bootstrapServers() + " in " + seconds(startupMillis.get("Kafka"))
+                + " (topics " + ACCOUNT_TOPIC + " x3 partitions, " + COMPLIANCE_TOPIC
+                + (settings.incidents() ? " with max.message.bytes=" + TINY_MESSAGE_BYTES + ": the injected incident"
+                        : "") + ")");
+
+        ledger = new LedgerSimulator(0, seed);
+        List<String> scripts = SchemaMigration.apply(settings.war(), db);
+        out.println("[demo] Schema applied from " + settings.war().getFileName() + ": " + String.join(", ", scripts));
+
+        t = System.nanoTime();
+        webhookSecret = StandardWebhooks.newSecret();
+        payara = PayaraMicroProcess.start(settings.payaraJar(), settings.war(), work.resolve("payara"), httpPort,
+                settings.payaraHeap(), serviceConfiguration(), out);
+        out.println("[demo] Payara Micro starting (pid " + payara.pid() + ", log " + payara.log() + ") ...");
+        long payaraOwn = payara.awaitReady(settings.readyTimeout());
+        service = new ServiceClient(URI.create("http://127.0.0.1:" + httpPort + "/payments/api/"));
+        awaitService();
+        startupMillis.put("Payara Micro + payments.war", millisSince(t));
+        out.println("[demo] Payara Micro ready in " + seconds(payaraOwn) + " (its own count); payments.war answering"
+                + " and relay ACTIVE after " + seconds(startupMillis.get("Payara Micro + payments.war")));
+        printUrls();
+    }
+
+    /** What the WAR reads through MicroProfile Config (written to a file only the user can read). */
+    private Map<String, String> serviceConfiguration() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("postbox.demo.db.host", db.host());
+        c.put("postbox.demo.db.port", Integer.toString(db.port()));
+        c.put("postbox.demo.db.name", db.name());
+        c.put("postbox.demo.db.user", db.user());
+        c.put("postbox.demo.db.password", db.password());
+        c.put("postbox.relay.jdbc-url", db.jdbcUrl());
+        c.put("postbox.relay.user", db.user());
+        c.put("postbox.relay.password", db.password());
+        c.put("postbox.relay.kafka.bootstrap-servers", kafka.bootstrapServers());
+        c.put("postbox.demo.kafka.bootstrap-servers", kafka.bootstrapServers());
+        c.put("postbox.demo.ledger.url", ledger.url().toString());
+        c.put("postbox.inbox.webhooks.gateway.secrets", webhookSecret);
+        return c;
+    }
+
+    private void createTopics() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            NewTopic accounts = new NewTopic(ACCOUNT_TOPIC, 3, (short) 1);
+            NewTopic compliance = new NewTopic(COMPLIANCE_TOPIC, 1, (short) 1);
+            if (settings.incidents()) {
+                compliance.configs(Map.of("max.message.bytes", TINY_MESSAGE_BYTES));
+            }
+            admin.createTopics(List.of(accounts, compliance)).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The fix for the injected Kafka incident: the topic gets the broker's default message size back. */
+    void fixComplianceTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, COMPLIANCE_TOPIC);
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE))))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until the WAR answers and its relay holds the slot: events written before that would be missed. */
+    private void awaitService() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String last = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            if (!payara.isAlive()) {
+                throw new IllegalStateException("Payara Micro exited; see " + payara.log() + payara.recentSevere());
+            }
+            if (payara.deploymentFailure() != null) {
+                throw new IllegalStateException("payments.war failed to deploy: " + payara.deploymentFailure()
+                        + "\nsee " + payara.log() + payara.recentSevere());
+            }
+            try {
+                ServiceClient.Answer a = service.get("audit/relay");
+                if (a.status() == 200) {
+                    JsonObject relay = a.object();
+                    last = "relay " + relay.getString("state");
+                    if (relay.getString("state").equals("ACTIVE")) {
+                        return;
+                    }
+                } else {
+                    last = "GET audit/relay answered " + a.status();
+                }
+            } catch (IllegalStateException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("payments.war did not come up with an ACTIVE relay within 120 s (" + last
+                + "); see " + payara.log() + payara.recentSevere());
+    }
+
+    private void printUrls() {
+        String base = "http://127.0.0.1:" + httpPort + "/payments/";
+        out.println("[demo] ---- Ready " + seconds(elapsedMillis()) + " after launch ---------------------------------------");
+        out.println("[demo]  Audit page    " + base);
+        out.println("[demo]  REST API      " + base + "api/accounts   (POST api/accounts/{id}/deposits with an"
+                + " Idempotency-Key header)");
+        out.println("[demo]  Audit API     " + base + "api/audit/inbox | api/audit/outbox | api/audit/relay |"
+                + " api/stats");
+        out.println("[demo]  Webhooks in   " + base + "api/webhooks/gateway   (Standard Webhooks; secret in "
+                + settings.workDir().resolve("payara").resolve("system.properties") + ")");
+        out.println("[demo]  Ledger API    " + ledger.url() + "/postings   (simulated: 20-250 ms, fails for about"
+                + " a third of the postings, up to 3 times)");
+        out.println("[demo]  PostgreSQL    " + db.jdbcUrl() + "   (user " + db.user() + ", password "
+                + db.password() + ")");
+        out.println("[demo]  Kafka         " + kafka.bootstrapServers());
+        out.println("[demo]  Payara log    " + payara.log());
+        out.println("[demo] ----------------------------------------------------------------------------");
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + httpPort + "/payments/");
+    }
+
+    ServiceClient service() {
+        return service;
+    }
+
+    LedgerSimulator ledger() {
+        return ledger;
+    }
+
+    Database database() {
+        return db;
+    }
+
+    String webhookSecret() {
+        return webhookSecret;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    DemoSettings settings() {
+        return settings;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    Map<String, Long> startupMillis() {
+        return startupMillis;
+    }
+
+    /** Milliseconds since this launcher started the demo. */
+    long elapsedMillis() {
+        return millisSince(startedAt);
+    }
+
+    /** Runs the scenario and returns what the service reports back. */
+    public ScenarioReport runScenario() throws Exception {
+        return new Scenario(this).run();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (payara != null) {
+            out.println("[demo] Stopping Payara Micro (pid " + payara.pid() + ") ...");
+            payara.close();
+            payara = null;
+        }
+        if (ledger != null) {
+            ledger.close();
+            ledger = null;
+        }
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+        out.println("[demo] Stopped.");
+    }
+
+    static String seconds(long millis) {
+        return String.format("%.1f s", millis / 1000.0);
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static int requireFreePort(int port) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            return port;
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " is in use: start the demo with -Ddemo.http-port=0 (any"
+                    + " free port) or another port, e.g. -Ddemo.http-port=9080", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.postbox.demo.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * Everything the launcher can be told, read from system properties ({@code -Ddemo.http-port=9090} on the mvn
+ * command line is passed through by the pom). Each key is declared once here with its default.
+ *
+ * @param payaraJar the Payara Micro jar (the build copies it to target/demo)
+ * @param war the payments WAR (the build copies it to target/demo)
+ * @param workDir where logs, the database and Payara's runtime files go; emptied at start
+ * @param httpPort Payara Micro's HTTP port on 127.0.0.1; 0 = a free port
+ * @param dbPort PostgreSQL's port; 0 = a free port
+ * @param seed random seed of the scenario and the ledger's failures; 0 = a new one each run (printed)
+ * @param incidents inject one ledger rejection (a dead inbox record) and one misconfigured Kafka topic (a parked
+ *     relay event), to show the audit page's Replay
+ * @param exitAfterScenario stop everything after the scenario's summary instead of running until Ctrl-C
+ */
+public record DemoSettings(Path payaraJar, Path war, Path workDir, int httpPort, int dbPort, long seed,
+        boolean incidents, boolean exitAfterScenario, int accounts, int deposits, int depositRetries, int payments,
+        int duplicates, int reorderSwaps, String payaraHeap, Duration readyTimeout, Duration settleTimeout) {
+
+    public static DemoSettings from(Properties p) {
+        Function<String, String> get = p::getProperty;
+        return new DemoSettings(
+                Path.of(required(get, "demo.payara-jar")),
+                Path.of(required(get, "demo.war")),
+                Path.of(p.getProperty("demo.work-dir", "target/demo/run")).toAbsolutePath(),
+                Integer.parseInt(p.getProperty("demo.http-port", "8080")),
+                Integer.parseInt(p.getProperty("demo.db-port", "0")),
+                Long.parseLong(p.getProperty("demo.seed", "0")),
+                Boolean.parseBoolean(p.getProperty("demo.incidents", "true")),
+                Boolean.parseBoolean(p.getProperty("demo.exit-after-scenario", "false")),
+                Integer.parseInt(p.getProperty("demo.accounts", "8")),
+                Integer.parseInt(p.getProperty("demo.deposits", "12")),
+                Integer.parseInt(p.getProperty("demo.deposit-retries", "4")),
+                Integer.parseInt(p.getProperty("demo.payments", "25")),
+                Integer.parseInt(p.getProperty("demo.duplicates", "15")),
+                Integer.parseInt(p.getProperty("demo.reorder-swaps", "7")),
+                p.getProperty("demo.payara-heap", "1g"),
+                Duration.ofSeconds(Long.parseLong(p.getProperty("demo.ready-timeout-seconds", "240"))),
+                Duration.ofSeconds(Long.parseLong(p.getProperty("demo.settle-timeout-seconds", "120"))));
+    }
+
+    public static DemoSettings fromSystemProperties() {
+        return from(System.getProperties());
+    }
+
+    private static String required(Function<String, String> get, String key) {
+        String value = get.apply(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("system property " + key + " is not set: start the demo with"
+                    + " mvn -B -Pdemo -pl demo/launcher -am verify -DskipTests (the build sets it)");
+        }
+        return value;
+    }
+}

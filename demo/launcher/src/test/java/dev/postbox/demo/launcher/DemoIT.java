@@ -1,0 +1,181 @@
+package dev.postbox.demo.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.htmlunit.BrowserVersion;
+import org.htmlunit.WebClient;
+import org.htmlunit.html.DomElement;
+import org.htmlunit.html.HtmlCheckBoxInput;
+import org.htmlunit.html.HtmlPage;
+import org.htmlunit.html.HtmlSelect;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Starts the demo the way {@code mvn -Pdemo ...} does ({@link Demo#start} is what {@link DemoLauncher} calls:
+ * embedded PostgreSQL and Kafka here, Payara Micro with the built payments.war as a child process), runs the
+ * scenario with a fixed seed, checks what the service reports, then drives the audit page in HtmlUnit (which runs
+ * the page's JavaScript; no browser needs to be installed) to replay the injected dead inbox record and parked
+ * relay event.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DemoIT {
+
+    private static Demo demo;
+    private static ScenarioReport report;
+
+    @BeforeAll
+    static void startDemoAndRunScenario() throws Exception {
+        Properties p = new Properties();
+        p.putAll(Map.of(
+                "demo.payara-jar", System.getProperty("demo.payara-jar"),
+                "demo.war", System.getProperty("demo.war"),
+                "demo.work-dir", System.getProperty("demo.work-dir", "target/demo-it"),
+                "demo.http-port", "0",
+                "demo.seed", "20251125",
+                "demo.incidents", "true"));
+        demo = Demo.start(DemoSettings.from(p), System.out);
+        report = demo.runScenario();
+        report.lines().forEach(line -> System.out.println("[demo] " + line));
+    }
+
+    @AfterAll
+    static void stopDemo() {
+        if (demo != null) {
+            demo.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyPaymentAndDepositIsAppliedOnceAndLedgerFailuresAreRetriedToCompletion() {
+        assertThat(report.problems()).isEmpty();
+        Scenario.Expected expected = report.expected();
+
+        // webhooks: 25 payments, 15 duplicate deliveries; each payment applied once, every duplicate absorbed
+        assertThat(report.paymentsStored()).isEqualTo(25);
+        assertThat(report.webhooksApplied()).isEqualTo(25);
+        assertThat(report.gateway().duplicates()).isEqualTo(15);
+        assertThat(report.webhooksAbsorbed() + report.webhooks409())
+                .isEqualTo(report.gateway().duplicates() + report.gateway().resentAfter409());
+        assertThat(report.webhooksAbsorbed()).isPositive();
+
+        // deposits: client retries with the same Idempotency-Key got the stored answer, nothing booked twice
+        assertThat(report.deposits().replayed()).isEqualTo(report.deposits().retries()).isPositive();
+        assertThat(report.depositsStored()).isEqualTo(expected.deposits());
+        assertThat(report.balances()).isEqualTo(expected.balances());
+
+        // Kafka redelivered records; the ledger got one posting per event
+        assertThat(report.recordsRedelivered()).isPositive();
+        assertThat(report.ledgerEntries()).isEqualTo(report.ledgerDistinctEvents()).isEqualTo(expected.ledgerCompleted());
+
+        // the ledger API failed, the inbox retried, every retried record completed; only the injected one is dead
+        assertThat(report.ledgerFailedAttempts()).isPositive();
+        assertThat(report.ledgerRecordsThatFailed()).isPositive()
+                .isEqualTo(report.ledgerRecordsThatFailedThenCompleted());
+        assertThat(report.ledgerAttempts().keySet()).anyMatch(attempts -> attempts > 1);
+        assertThat(report.ledgerStatuses()).containsOnly(Map.entry("COMPLETED", (long) expected.ledgerCompleted()),
+                Map.entry("DEAD", 1L));
+        assertThat(report.deadErrors()).singleElement().asString().contains("403").contains(Scenario.FROZEN_ACCOUNT);
+
+        // the relay parked exactly the event the misconfigured topic refused
+        assertThat(report.relayParkedRows()).isEqualTo(1);
+        assertThat(report.parkedErrors()).singleElement().asString().contains("LargeDepositReported")
+                .contains("RecordTooLarge");
+    }
+
+    @Test
+    @Order(2)
+    void auditPageReplaysTheDeadInboxRecordAndTheParkedRelayEvent() throws Exception {
+        long ledgerEntriesBefore = demo.database().queryLong("select count(*) from ledger_entry");
+        try (WebClient browser = new WebClient(BrowserVersion.FIREFOX)) {
+            browser.getOptions().setThrowExceptionOnScriptError(true);
+            browser.getOptions().setThrowExceptionOnFailingStatusCode(true);
+            browser.getOptions().setCssEnabled(false);
+            HtmlPage page = browser.getPage(demo.baseUri().toURL());
+            settle(browser);
+            // the test refreshes by itself: no timer firing under its feet
+            HtmlCheckBoxInput autoRefresh = page.getHtmlElementById("auto-refresh");
+            autoRefresh.click();
+            settle(browser);
+            assertThat(page.getElementById("relay-state").getTextContent()).isEqualTo("ACTIVE");
+
+            // inbox: show only DEAD records, replay the ledger posting of the frozen account
+            HtmlSelect inboxStatus = page.getHtmlElementById("inbox-status");
+            inboxStatus.setSelectedAttribute("DEAD", true);
+            settle(browser);
+            DomElement dead = page.querySelector("#inbox-table tbody tr[data-status=DEAD]");
+            assertThat(dead).as("a DEAD row on the audit page").isNotNull();
+            assertThat(dead.getAttribute("data-scope")).isEqualTo("ledger");
+            assertThat(dead.getTextContent()).contains("403").contains(Scenario.FROZEN_ACCOUNT);
+            String deadId = dead.getAttribute("data-id");
+            ((DomElement) dead.querySelector("button.replay")).click();
+            settle(browser);
+            assertThat(page.getElementById("message").getTextContent()).contains("Replay requested");
+
+            inboxStatus.setSelectedAttribute("", true);
+            awaitOnPage(browser, page, "inbox record " + deadId + " COMPLETED after Replay",
+                    () -> "COMPLETED".equals(rowStatus(page, "#inbox-table", deadId)));
+
+            // outbox: the parked event of the misconfigured topic, replayed after the topic was fixed
+            HtmlSelect outboxStatus = page.getHtmlElementById("outbox-status");
+            outboxStatus.setSelectedAttribute("PARKED", true);
+            settle(browser);
+            DomElement parked = page.querySelector("#outbox-table tbody tr[data-status=PARKED]");
+            assertThat(parked).as("a PARKED row on the audit page").isNotNull();
+            assertThat(parked.getAttribute("data-type")).isEqualTo("LargeDepositReported");
+            assertThat(parked.getTextContent()).contains("RecordTooLarge");
+            String parkedId = parked.getAttribute("data-id");
+            ((DomElement) parked.querySelector("button.replay")).click();
+            settle(browser);
+            assertThat(page.getElementById("message").getTextContent()).contains("Replay requested");
+
+            outboxStatus.setSelectedAttribute("", true);
+            awaitOnPage(browser, page, "parked event " + parkedId + " DELIVERED after Replay",
+                    () -> "DELIVERED".equals(rowStatus(page, "#outbox-table", parkedId)));
+            assertThat(page.getElementById("sum-attention").getTextContent()).isEqualTo("0 / 0");
+        }
+        // what the replays did to the business state: one more ledger posting, one compliance report
+        assertThat(demo.database().queryLong("select count(*) from ledger_entry")).isEqualTo(ledgerEntriesBefore + 1);
+        assertThat(demo.database().queryLong("select count(*) from ledger_entry where account_id = '"
+                + Scenario.FROZEN_ACCOUNT + "'")).isEqualTo(1);
+        assertThat(demo.database().queryLong("select count(*) from compliance_report")).isEqualTo(1);
+        assertThat(demo.database().queryLong("select count(*) from postbox_relay_parked")).isZero();
+    }
+
+    /** Waits for the page's pending XMLHttpRequests (the page's own timer is switched off by then). */
+    private static void settle(WebClient browser) {
+        browser.waitForBackgroundJavaScript(10_000);
+    }
+
+    private static String rowStatus(HtmlPage page, String table, String id) {
+        DomElement row = page.querySelector(table + " tbody tr[data-id='" + id + "']");
+        return row == null ? null : row.getAttribute("data-status");
+    }
+
+    /** Presses the page's Refresh button until the condition holds (the scheduler and relay work asynchronously). */
+    private static void awaitOnPage(WebClient browser, HtmlPage page, String what, Supplier<Boolean> condition)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            ((DomElement) page.getElementById("refresh")).click();
+            settle(browser);
+            if (condition.get()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not seen on the audit page within 60 s: " + what + "\n"
+                        + page.asNormalizedText());
+            }
+            Thread.sleep(500);
+        }
+    }
+}

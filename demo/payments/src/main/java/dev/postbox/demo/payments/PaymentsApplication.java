@@ -1,0 +1,25 @@
+package dev.postbox.demo.payments;
+
+import dev.postbox.demo.payments.account.AccountResource;
+import dev.postbox.demo.payments.audit.AuditResource;
+import dev.postbox.demo.payments.audit.StatsResource;
+import dev.postbox.demo.payments.gateway.GatewayWebhookResource;
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+import java.util.Set;
+
+/**
+ * JAX-RS resources live under {@code /payments/api}; the audit page is {@code /payments/}.
+ *
+ * <p>The classes are listed instead of scanned: WEB-INF/lib carries Kafka Connect's runtime (the relay's Debezium
+ * engine needs it), whose REST API resources a scan would pick up and fail to deploy (unsatisfied {@code Herder}).
+ */
+@ApplicationPath("api")
+public class PaymentsApplication extends Application {
+
+    @Override
+    public Set<Class<?>> getClasses() {
+        return Set.of(AccountResource.class, GatewayWebhookResource.class, AuditResource.class, StatsResource.class,
+                ProblemMapper.class);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.postbox.demo.payments.audit;
+
+import dev.postbox.demo.payments.DemoStats;
+import dev.postbox.inbox.InboxAttempt;
+import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.InboxRecord;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * {@code GET /api/stats}: the numbers the launcher prints. Counts come from the database (what was applied) and
+ * the inbox history (attempts, failures); the in-memory counters of {@link DemoStats} only say how many
+ * deliveries arrived.
+ */
+@ApplicationScoped
+@Path("stats")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatsResource {
+
+    @Inject
+    DemoStats stats;
+
+    @Inject
+    InboxHistory inbox;
+
+    @Resource(lookup = "java:app/jdbc/payments")
+    DataSource dataSource;
+
+    @GET
+    public Map<String, Object> stats() throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("webhooks", stats.webhooks());
+        m.put("consumer", stats.consumer());
+        m.put("database", database());
+        m.put("inbox", inbox());
+        return m;
+    }
+
+    private Map<String, Long> database() throws SQLException {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("""
+                        select (select count(*) from account) as accounts,
+                               (select coalesce(sum(balance), 0) from account) as balances,
+                               (select count(*) from deposit) as deposits,
+                               (select coalesce(sum(amount), 0) from deposit) as deposited,
+                               (select count(*) from payment) as payments,
+                               (select coalesce(sum(amount), 0) from payment) as paid,
+                               (select count(*) from outbox_event) as outbox_events,
+                               (select count(*) from ledger_entry) as ledger_entries,
+                               (select count(distinct event_id) from ledger_entry) as ledger_distinct_events,
+                               (select coalesce(sum(amount), 0) from ledger_entry) as ledger_amount,
+                               (select count(*) from compliance_report) as compliance_reports,
+                               (select count(*) from postbox_relay_parked) as relay_parked_rows
+                        """)) {
+            rs.next();
+            int columns = rs.getMetaData().getColumnCount();
+            for (int i = 1; i <= columns; i++) {
+                m.put(camel(rs.getMetaData().getColumnLabel(i)), rs.getLong(i));
+            }
+        }
+        return m;
+    }
+
+    /** Per scope: records by status, records by number of attempts, failed attempts (from the history). */
+    private Map<String, ScopeStats> inbox() {
+        List<InboxRecord> records = inbox.list(InboxHistory.Filter.all().limit(1000));
+        Map<String, ScopeStats> byScope = new TreeMap<>();
+        for (InboxRecord r : records) {
+            ScopeStats s = byScope.computeIfAbsent(r.scope(), k -> new ScopeStats());
+            s.statuses.merge(r.status().name(), 1L, Long::sum);
+            s.attempts.merge(String.valueOf(r.attempts()), 1L, Long::sum);
+            for (InboxAttempt a : r.history()) {
+                if ("FAILED".equals(a.outcome()) || "DEAD".equals(a.outcome())) {
+                    s.failedAttempts++;
+                }
+            }
+        }
+        return byScope;
+    }
+
+    private static String camel(String snake) {
+        StringBuilder b = new StringBuilder();
+        boolean up = false;
+        for (char ch : snake.toCharArray()) {
+            if (ch == '_') {
+                up = true;
+            } else {
+                b.append(up ? Character.toUpperCase(ch) : ch);
+                up = false;
+            }
+        }
+        return b.toString();
+    }
+
+    /** One inbox scope: records per status, records per number of attempts, failed attempts (from history). */
+    public static final class ScopeStats {
+        private final Map<String, Long> statuses = new TreeMap<>();
+        private final Map<String, Long> attempts = new TreeMap<>();
+        private long failedAttempts;
+
+        public Map<String, Long> getStatuses() {
+            return statuses;
+        }
+
+        public Map<String, Long> getAttempts() {
+            return attempts;
+        }
+
+        public long getFailedAttempts() {
+            return failedAttempts;
+        }
+    }
+}
