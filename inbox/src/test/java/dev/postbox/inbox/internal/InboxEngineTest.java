@@ -38,7 +38,7 @@ class InboxEngineTest {
     static void start() {
         database = InboxDatabase.create("inbox_engine");
         runtime = database.runtime(Map.of(
-                "postbox.inbox.\"flaky\".initial-delay", "PT0.03S",
+                "postbox.inbox.\"flaky\".initial-delay", "PT0.4S", // long enough for the duplicate below to come before it
                 "postbox.inbox.\"flaky\".backoff-factor", "3",
                 "postbox.inbox.\"flaky\".jitter", "0",
                 "postbox.inbox.\"broken\".max-attempts", "3",

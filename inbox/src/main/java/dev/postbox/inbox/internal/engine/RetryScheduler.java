@@ -64,6 +64,9 @@ public final class RetryScheduler {
         }
     }
 
+    /** Polls that failed in a row; only touched by the scheduler's thread. */
+    private int failedPolls;
+
     private void tick() {
         try {
             runDue();
@@ -71,10 +74,30 @@ public final class RetryScheduler {
                 lastPurgeNanos = System.nanoTime();
                 purge();
             }
+            failedPolls = 0;
         } catch (Throwable t) {
             // never let an exception cancel the periodic task
-            LOG.log(Level.WARNING, "inbox scheduler poll failed; trying again in " + config.pollInterval(), t);
+            failedPolls++;
+            if (failedPolls <= 10 && causedByNaming(t)) {
+                // Payara binds an application's own data sources after start-up: the first polls may come too early
+                LOG.info(() -> "inbox scheduler: the data source is not available yet (" + t.getMessage()
+                        + "); trying again in " + config.pollInterval());
+            } else if (failedPolls == 1 || failedPolls % 10 == 0) {
+                LOG.log(Level.WARNING, "inbox scheduler poll failed (" + failedPolls + " in a row); trying again "
+                        + "in " + config.pollInterval(), t);
+            } else {
+                LOG.warning(() -> "inbox scheduler poll failed again (" + failedPolls + " in a row): " + t);
+            }
         }
+    }
+
+    private static boolean causedByNaming(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof javax.naming.NamingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -95,17 +118,21 @@ public final class RetryScheduler {
             if (handlers.isEmpty()) {
                 return claimed;
             }
-            Optional<Claim> claim = engine.transactions().requiresNew(() -> claimNext(handlers));
+            Optional<Claimed> claim = engine.transactions().requiresNew(() -> claimNext(handlers));
             if (claim.isEmpty()) {
                 return claimed;
             }
             claimed++;
-            runClaimed(claim.get());
+            runClaimed(claim.get().claim(), claim.get().key());
         }
         return claimed;
     }
 
-    private Optional<Claim> claimNext(List<String> handlers) throws Exception {
+    /** A claimed record and its key (for logs and for the engine's messages). */
+    private record Claimed(Claim claim, String key) {
+    }
+
+    private Optional<Claimed> claimNext(List<String> handlers) throws Exception {
         while (true) {
             List<InboxRow> rows = engine.store().lockDue(handlers, 1);
             if (rows.isEmpty()) {
@@ -122,15 +149,15 @@ public final class RetryScheduler {
                 LOG.warning(() -> "taking over key '" + row.key() + "' in scope '" + row.scope()
                         + "': the lease of attempt " + row.attempts() + " expired");
             }
-            return Optional.of(engine.store().claim(row, UUID.randomUUID(), engine.lease()));
+            return Optional.of(new Claimed(engine.store().claim(row, UUID.randomUUID(), engine.lease()), row.key()));
         }
     }
 
-    private void runClaimed(Claim claim) {
+    private void runClaimed(Claim claim, String key) {
         HandlerRegistry.Handler handler = registry.get(claim.handler()).orElseThrow();
-        String scopeKey = "record " + claim.id() + " (handler " + claim.handler() + ")";
+        String scopeKey = "key '" + key + "' in scope '" + handler.scope() + "' (record " + claim.id() + ")";
         try {
-            engine.run(handler.scope(), scopeKey, claim, handler.policy(), handler.codec(),
+            engine.run(handler.scope(), key, claim, handler.policy(), handler.codec(),
                     () -> handler.invoker().invoke(claim.arguments()), true);
             LOG.fine(() -> scopeKey + " completed on attempt " + claim.attempt());
         } catch (InboxException e) {
