@@ -1,0 +1,62 @@
+package dev.postbox.fault.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The check every scenario ends with: every committed outbox row reached Kafka at least once, nothing else did,
+ * and the consumer's effect happened exactly once per committed event.
+ */
+public final class Verdict {
+
+    /** What a scenario delivered. */
+    public record Figures(int committed, long records, long duplicates, int effects) {
+    }
+
+    private Verdict() {
+    }
+
+    /**
+     * Waits (generously) until every committed event arrived and its effect is applied, then asserts.
+     *
+     * @param extra scenario-specific figures appended to the report line
+     */
+    public static Figures check(String scenario, FaultDatabase db, InboxConsumer consumer, String extra) {
+        Set<UUID> committed = db.committedIds();
+        Await.until("every committed event in Kafka", () -> consumer.missing(committed).isEmpty(),
+                () -> missingText(consumer.missing(committed), committed.size()));
+        Await.until("an effect for every committed event", () -> consumer.idle()
+                && db.effects().keySet().containsAll(committed),
+                () -> "(effects for " + db.effects().size() + " of " + committed.size() + " events; consumer idle: "
+                        + consumer.idle() + ")");
+
+        Set<UUID> phantoms = new HashSet<>(consumer.arrivals().keySet());
+        phantoms.removeAll(committed);
+        assertThat(phantoms).as("events in Kafka whose transaction never committed").isEmpty();
+
+        Map<UUID, Integer> effects = db.effects();
+        Map<UUID, Integer> notOnce = effects.entrySet().stream().filter(e -> e.getValue() != 1)
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        assertThat(notOnce).as("events whose effect was applied more than once").isEmpty();
+        assertThat(effects.keySet()).as("events with an effect").isEqualTo(committed);
+
+        long records = consumer.records();
+        long duplicates = records - consumer.arrivals().size();
+        Figures f = new Figures(committed.size(), records, duplicates, effects.size());
+        Report.figure(scenario, "committed " + f.committed() + " events; all arrived in Kafka (" + records
+                + " records, duplicates: " + duplicates + " of " + f.committed() + "); effects: " + f.effects()
+                + ", each exactly once" + (extra == null || extra.isEmpty() ? "" : "; " + extra));
+        return f;
+    }
+
+    static String missingText(Set<UUID> missing, int committed) {
+        List<UUID> sample = missing.stream().limit(5).toList();
+        return "(" + missing.size() + " of " + committed + " committed events never arrived, e.g. " + sample + ")";
+    }
+}
