@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * A Kafka consumer that hands every record to the inbox: {@code process} (run the handler now) or {@code receive}
  * (record it; the inbox scheduler runs the handler). It never skips a record: a failure (database away, key in
  * progress elsewhere, retry deferred) is retried until the inbox has the message. Every arrival is recorded with
- * its broker timestamp, so duplicates can be counted and attributed.
+ * its broker timestamp, so duplicates can be counted and attributed; a duplicate is a second Kafka record of the same
+ * event (another offset), whereas the same record read again is a redelivery.
  */
 public final class InboxConsumer implements AutoCloseable {
 
@@ -46,7 +47,9 @@ public final class InboxConsumer implements AutoCloseable {
     private final ExecutorService workers;
     private final BlockingQueue<ConsumerRecord<String, String>> queue = new LinkedBlockingQueue<>();
     private final Map<UUID, List<Long>> arrivals = new ConcurrentHashMap<>();
+    private final Set<String> positions = ConcurrentHashMap.newKeySet();
     private final AtomicLong records = new AtomicLong();
+    private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong handled = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private volatile boolean running = true;
@@ -80,10 +83,16 @@ public final class InboxConsumer implements AutoCloseable {
         while (running) {
             try {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    records.incrementAndGet();
-                    UUID id = UUID.fromString(header(r, "id"));
-                    arrivals.computeIfAbsent(id, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
-                            .add(r.timestamp());
+                    if (positions.add(r.topic() + "/" + r.partition() + "/" + r.offset())) {
+                        records.incrementAndGet();
+                        UUID id = UUID.fromString(header(r, "id"));
+                        arrivals.computeIfAbsent(id, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                .add(r.timestamp());
+                    } else {
+                        // the same Kafka record again (e.g. the consumer rejoined its group from the start after
+                        // an outage): not a duplicate in Kafka, but handed to the inbox again all the same
+                        redelivered.incrementAndGet();
+                    }
                     queue.add(r);
                 }
             } catch (org.apache.kafka.common.errors.WakeupException | org.apache.kafka.common.errors.InterruptException e) {
@@ -148,13 +157,19 @@ public final class InboxConsumer implements AutoCloseable {
         return ids.stream().filter(arrivals::containsKey).count();
     }
 
+    /** Distinct Kafka records received (topic, partition, offset). */
     public long records() {
         return records.get();
     }
 
-    /** Records handed to the inbox successfully. */
+    /** Records handed to the inbox successfully (redeliveries included). */
     public long handled() {
         return handled.get();
+    }
+
+    /** Kafka records the consumer received more than once (same topic, partition and offset). */
+    public long redelivered() {
+        return redelivered.get();
     }
 
     public long retries() {
@@ -163,7 +178,7 @@ public final class InboxConsumer implements AutoCloseable {
 
     /** True when every record that arrived was handed to the inbox. */
     public boolean idle() {
-        return queue.isEmpty() && handled.get() == records.get();
+        return queue.isEmpty() && handled.get() == records.get() + redelivered.get();
     }
 
     public Set<UUID> missing(Collection<UUID> expected) {

@@ -65,8 +65,15 @@ public final class Producer implements AutoCloseable {
         return new Producer(db, aggregateType, aggregates, pause);
     }
 
+    /**
+     * Starts or stops the steady stream. Stopping returns once the transaction in progress (if any) has ended, so
+     * that what is committed afterwards is final.
+     */
     public Producer produceContinuously(boolean on) {
         continuous = on;
+        if (!on) {
+            onProducerThread(() -> null);
+        }
         return this;
     }
 

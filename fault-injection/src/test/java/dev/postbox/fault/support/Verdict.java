@@ -37,7 +37,7 @@ public final class Verdict {
                         + consumer.idle() + ")");
 
         Set<UUID> phantoms = new HashSet<>(consumer.arrivals().keySet());
-        phantoms.removeAll(committed);
+        phantoms.removeAll(db.committedIds());
         assertThat(phantoms).as("events in Kafka whose transaction never committed").isEmpty();
 
         Map<UUID, Integer> effects = db.effects();
@@ -50,8 +50,9 @@ public final class Verdict {
         long duplicates = records - consumer.arrivals().size();
         Figures f = new Figures(committed.size(), records, duplicates, effects.size());
         Report.figure(scenario, "committed " + f.committed() + " events; all arrived in Kafka (" + records
-                + " records, duplicates: " + duplicates + " of " + f.committed() + "); effects: " + f.effects()
-                + ", each exactly once" + (extra == null || extra.isEmpty() ? "" : "; " + extra));
+                + " records, duplicates: " + duplicates + " of " + f.committed() + (consumer.redelivered() == 0 ? ""
+                        : "; records redelivered to the consumer: " + consumer.redelivered()) + "); effects: "
+                + f.effects() + ", each exactly once" + (extra == null || extra.isEmpty() ? "" : "; " + extra));
         return f;
     }
 

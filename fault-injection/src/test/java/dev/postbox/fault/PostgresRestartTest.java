@@ -1,0 +1,80 @@
+package dev.postbox.fault;
+
+import dev.postbox.fault.support.Await;
+import dev.postbox.fault.support.Consumers;
+import dev.postbox.fault.support.FaultDatabase;
+import dev.postbox.fault.support.InboxConsumer;
+import dev.postbox.fault.support.Producer;
+import dev.postbox.fault.support.Relays;
+import dev.postbox.fault.support.Scale;
+import dev.postbox.fault.support.Verdict;
+import dev.postbox.inbox.internal.InboxRuntime;
+import dev.postbox.relay.OutboxRelay;
+import dev.postbox.relay.RelayStatus;
+import dev.postbox.testkit.KafkaBroker;
+import dev.postbox.testkit.PostgresServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * PostgreSQL is stopped and started again (same data directory and port, fast shutdown: every backend is ended,
+ * the walsender included) under a running relay and a running inbox scheduler, while the producer keeps trying to
+ * commit. The consumer only records messages ({@code Inbox.receive}); the inbox scheduler runs the handler, so its
+ * claims, leases and retries go through the restarts too.
+ */
+class PostgresRestartTest {
+
+    private static final String SCENARIO = "PostgreSQL restarted";
+
+    @Test
+    void restartsUnderARunningRelayAndInboxSchedulerLoseNothingAndApplyNothingTwice(@TempDir Path dir) {
+        int restarts = Scale.pick(2, 5);
+        String bootstrap = KafkaBroker.shared().bootstrapServers();
+        PostgresServer server = PostgresServer.start(dir.resolve("pgdata"), 0);
+        try {
+            FaultDatabase db = FaultDatabase.create(server, "pg_restart");
+            String topic = Relays.topic(db, "Order");
+            Relays.createTopic(bootstrap, topic, 3, Map.of());
+            Map<String, String> inboxConfig = Map.of(
+                    "postbox.inbox.poll-interval", "PT0.2S",
+                    "postbox.inbox.batch-size", "50",
+                    "postbox.inbox.lease", "PT5S",
+                    "postbox.inbox.max-attempts", "50",
+                    "postbox.inbox.initial-delay", "PT0.2S",
+                    "postbox.inbox.max-delay", "PT2S");
+            try (OutboxRelay relay = Relays.builder(db, bootstrap).build();
+                    InboxRuntime inbox = Consumers.inbox(db, inboxConfig).start();
+                    InboxConsumer consumer = new InboxConsumer(bootstrap, List.of(topic), inbox.inbox(),
+                            InboxConsumer.Mode.RECEIVE, 2);
+                    Producer producer = Producer.create(db, "Order", 20, Duration.ofMillis(15))) {
+                relay.start();
+                Await.until("relay ACTIVE", () -> relay.status().state() == RelayStatus.State.ACTIVE);
+                producer.produceContinuously(true);
+                for (int i = 1; i <= restarts; i++) {
+                    long records = consumer.records();
+                    long effects = db.count("SELECT count(*) FROM effect");
+                    Await.until("events relayed and applied before restart " + i,
+                            () -> consumer.records() > records + 100
+                                    && db.count("SELECT count(*) FROM effect") > effects + 100);
+                    server.restart();
+                    long afterRecords = consumer.records();
+                    Await.until("the relay streaming again after restart " + i,
+                            () -> consumer.records() > afterRecords + 100, () -> relay.status().toString());
+                    long afterEffects = db.count("SELECT count(*) FROM effect");
+                    Await.until("the inbox scheduler applying again after restart " + i,
+                            () -> db.count("SELECT count(*) FROM effect") > afterEffects + 100);
+                }
+                producer.produceContinuously(false);
+                Verdict.check(SCENARIO, db, consumer, restarts + " restarts; " + producer.failedTransactions()
+                        + " producer transactions failed while the database was away; consumer retried "
+                        + consumer.retries() + " times");
+            }
+        } finally {
+            server.close();
+        }
+    }
+}
