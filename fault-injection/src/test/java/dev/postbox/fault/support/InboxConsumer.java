@@ -48,6 +48,7 @@ public final class InboxConsumer implements AutoCloseable {
     private final BlockingQueue<ConsumerRecord<String, String>> queue = new LinkedBlockingQueue<>();
     private final Map<UUID, List<Long>> arrivals = new ConcurrentHashMap<>();
     private final Set<String> positions = ConcurrentHashMap.newKeySet();
+    private final Map<UUID, Long> firstOffsets = new ConcurrentHashMap<>();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong handled = new AtomicLong();
@@ -88,6 +89,7 @@ public final class InboxConsumer implements AutoCloseable {
                         UUID id = UUID.fromString(header(r, "id"));
                         arrivals.computeIfAbsent(id, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
                                 .add(r.timestamp());
+                        firstOffsets.putIfAbsent(id, r.offset());
                     } else {
                         // the same Kafka record again (e.g. the consumer rejoined its group from the start after
                         // an outage): not a duplicate in Kafka, but handed to the inbox again all the same
@@ -147,6 +149,11 @@ public final class InboxConsumer implements AutoCloseable {
     /** Every arrival per event id: the broker timestamps of each copy, in arrival order. */
     public Map<UUID, List<Long>> arrivals() {
         return arrivals;
+    }
+
+    /** Offset of the first copy of an event in its partition (events of one aggregate share a partition). */
+    public Long firstOffset(UUID id) {
+        return firstOffsets.get(id);
     }
 
     public boolean seen(UUID id) {
