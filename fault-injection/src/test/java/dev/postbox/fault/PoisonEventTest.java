@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postbox.fault.support.Await;
 import dev.postbox.fault.support.Consumers;
 import dev.postbox.fault.support.FaultDatabase;
+import dev.postbox.fault.support.ForkedRelay;
 import dev.postbox.fault.support.InboxConsumer;
 import dev.postbox.fault.support.Producer;
 import dev.postbox.fault.support.Relays;
@@ -90,6 +91,66 @@ class PoisonEventTest {
                     + " events of other aggregates delivered meanwhile; after the fix the replay delivered the 6 parked "
                     + "p-1 events, then p-1 flowed directly again: all " + aggregate.size() + " in commit order");
         }
+    }
+
+    /**
+     * The relay process is killed with SIGKILL while it replays a parked aggregate (the poison event and hundreds of
+     * successors): the next relay process must finish the replay, in order, without anyone asking again.
+     */
+    @Test
+    void replayInterruptedByAKill9IsFinishedByTheNextRelay() throws Exception {
+        int successors = 300;
+        String bootstrap = KafkaBroker.shared().bootstrapServers();
+        FaultDatabase db = FaultDatabase.create("poison_kill");
+        String topic = Relays.topic(db, "Order");
+        Relays.createTopic(bootstrap, topic, 3, Map.of("max.message.bytes", "4096"));
+        Map<String, String> config = Relays.config(db, bootstrap);
+        ForkedRelay relay = ForkedRelay.start(config, db.name() + "-relay-1");
+        try (OutboxRelay api = Relays.builder(db, bootstrap).build(); // not started: only its ParkedEvents
+                InboxRuntime inbox = Consumers.inbox(db, Map.of());
+                InboxConsumer consumer = new InboxConsumer(bootstrap, List.of(topic), inbox.inbox(),
+                        InboxConsumer.Mode.PROCESS, 4);
+                Producer producer = Producer.create(db, "Order", 20, Duration.ofMillis(15))) {
+            Await.until("relay process streaming", () -> Relays.slotActive(db));
+            producer.produceContinuously(true);
+            List<UUID> aggregate = new ArrayList<>();
+            UUID poison = producer.commit("p-1", 1, "\"blob\":\"" + "x".repeat(10_000) + "\"").get(0);
+            aggregate.add(poison);
+            aggregate.addAll(producer.commit("p-1", successors, null));
+            Await.until("the poison parked and its successors waiting",
+                    () -> api.parkedEvents().count() == successors + 1);
+
+            raiseMaxMessageBytes(bootstrap, topic);
+            assertThat(api.parkedEvents().replay(poison)).isTrue(); // any instance may ask; the active one replays
+            long remaining;
+            do {
+                remaining = api.parkedEvents().count();
+            } while (remaining == successors + 1 && sleep(5));
+            relay.kill();
+            long atKill = api.parkedEvents().count();
+            assertThat(atKill).as("parked rows left when the replaying relay was killed")
+                    .isBetween(1L, (long) successors);
+
+            relay = ForkedRelay.start(config, db.name() + "-relay-2");
+            Await.until("the next relay finishing the replay", () -> api.parkedEvents().count() == 0,
+                    () -> "(" + api.parkedEvents().count() + " rows still parked)");
+            aggregate.addAll(producer.commit("p-1", 2, null)); // flows directly again
+            Await.until("every p-1 event in Kafka", () -> consumer.seenCount(aggregate) == aggregate.size());
+            producer.produceContinuously(false);
+            List<UUID> distinctInKafkaOrder = aggregate.stream().sorted(Comparator.comparing(consumer::firstOffset))
+                    .toList();
+            assertThat(distinctInKafkaOrder).as("p-1 events by first offset").containsExactlyElementsOf(aggregate);
+            Verdict.check("poison replay killed", db, consumer, "replay of 1 poison + " + successors
+                    + " successors killed with " + atKill + " rows left; the next relay finished it in order");
+            relay.stop();
+        } finally {
+            relay.close();
+        }
+    }
+
+    private static boolean sleep(long millis) {
+        Await.sleep(millis);
+        return true;
     }
 
     private static void raiseMaxMessageBytes(String bootstrap, String topic) throws Exception {

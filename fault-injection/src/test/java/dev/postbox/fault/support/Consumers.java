@@ -3,6 +3,7 @@ package dev.postbox.fault.support;
 import dev.postbox.inbox.internal.InboxConfig;
 import dev.postbox.inbox.internal.InboxRuntime;
 import dev.postbox.inbox.internal.JtaTransactions;
+import dev.postbox.testkit.jta.LocalJta;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,17 +31,33 @@ public final class Consumers {
     }
 
     public static InboxRuntime inbox(FaultDatabase db, Map<String, String> config, Clock clock) {
+        return inbox(db, db.jta, config, clock, payload -> { });
+    }
+
+    /** Work done in the handler before the effect, e.g. a pause; may throw to fail the attempt. */
+    public interface BeforeEffect {
+        void run(String payload) throws Exception;
+    }
+
+    /**
+     * An inbox runtime with its own transaction manager, as a separate application instance would have.
+     *
+     * @param tm the instance's transaction manager (one connection per transaction)
+     */
+    public static InboxRuntime inbox(FaultDatabase db, LocalJta tm, Map<String, String> config, Clock clock,
+            BeforeEffect beforeEffect) {
         Map<String, String> values = new HashMap<>(config);
         InboxRuntime runtime = InboxRuntime.builder()
-                .dataSource(db.jta.dataSource())
-                .transactions(new JtaTransactions(db.jta))
+                .dataSource(tm.dataSource())
+                .transactions(new JtaTransactions(tm))
                 .config(InboxConfig.from(k -> Optional.ofNullable(values.get(k))))
                 .clock(clock)
                 .build();
         runtime.inbox().register(SCOPE, payload -> {
             HANDLER_RUNS.incrementAndGet();
+            beforeEffect.run(payload);
             UUID id = Payloads.eventId(payload);
-            db.applyEffect(id, Payloads.aggregate(payload), Payloads.seq(payload));
+            db.applyEffect(tm, id, Payloads.aggregate(payload), Payloads.seq(payload));
             return "applied " + id;
         });
         return runtime;

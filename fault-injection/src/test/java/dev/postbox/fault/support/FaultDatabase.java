@@ -91,8 +91,8 @@ public final class FaultDatabase {
     }
 
     /** Writes the consumer's business effect on the current JTA transaction's connection. */
-    public void applyEffect(UUID eventId, String aggregateId, int seq) throws SQLException {
-        try (Connection c = jta.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+    public void applyEffect(LocalJta tm, UUID eventId, String aggregateId, int seq) throws SQLException {
+        try (Connection c = tm.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO effect (event_id, aggregate_id, seq) VALUES (?, ?, ?)")) {
             ps.setObject(1, eventId);
             ps.setString(2, aggregateId);

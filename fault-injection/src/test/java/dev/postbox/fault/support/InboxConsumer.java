@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,7 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * its broker timestamp, so duplicates can be counted and attributed; a duplicate is a second Kafka record of the same
  * event (another offset), whereas the same record read again is a redelivery.
  */
-public final class InboxConsumer implements AutoCloseable {
+public final class InboxConsumer implements Delivered, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(InboxConsumer.class.getName());
 
@@ -147,6 +146,7 @@ public final class InboxConsumer implements AutoCloseable {
     }
 
     /** Every arrival per event id: the broker timestamps of each copy, in arrival order. */
+    @Override
     public Map<UUID, List<Long>> arrivals() {
         return arrivals;
     }
@@ -165,6 +165,7 @@ public final class InboxConsumer implements AutoCloseable {
     }
 
     /** Distinct Kafka records received (topic, partition, offset). */
+    @Override
     public long records() {
         return records.get();
     }
@@ -175,6 +176,7 @@ public final class InboxConsumer implements AutoCloseable {
     }
 
     /** Kafka records the consumer received more than once (same topic, partition and offset). */
+    @Override
     public long redelivered() {
         return redelivered.get();
     }
@@ -184,18 +186,9 @@ public final class InboxConsumer implements AutoCloseable {
     }
 
     /** True when every record that arrived was handed to the inbox. */
+    @Override
     public boolean idle() {
         return queue.isEmpty() && handled.get() == records.get() + redelivered.get();
-    }
-
-    public Set<UUID> missing(Collection<UUID> expected) {
-        Set<UUID> missing = new HashSet<>();
-        for (UUID id : expected) {
-            if (!arrivals.containsKey(id)) {
-                missing.add(id);
-            }
-        }
-        return missing;
     }
 
     @Override

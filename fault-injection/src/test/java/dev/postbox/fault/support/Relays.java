@@ -17,6 +17,8 @@ public final class Relays {
     /**
      * The relay's keys for this database and broker: slot and publication named after the (unique) database, topic
      * {@code <database>.<aggregatetype>}, production defaults otherwise except quicker retries and restarts.
+     *
+     * @param bootstrap Kafka bootstrap servers, or null for another sink
      */
     public static Map<String, String> config(FaultDatabase db, String bootstrap) {
         Map<String, String> c = new LinkedHashMap<>();
@@ -25,7 +27,9 @@ public final class Relays {
         c.put("postbox.relay.password", db.db.password());
         c.put("postbox.relay.slot-name", db.name());
         c.put("postbox.relay.publication-name", "pub_" + db.name());
-        c.put("postbox.relay.kafka.bootstrap-servers", bootstrap);
+        if (bootstrap != null) {
+            c.put("postbox.relay.kafka.bootstrap-servers", bootstrap);
+        }
         c.put("postbox.relay.topic-pattern", db.name() + ".${aggregatetype}");
         c.put("postbox.relay.offset-flush-interval", "1s");
         c.put("postbox.relay.standby-retry-interval", "500ms");

@@ -25,11 +25,13 @@ public final class Verdict {
     /**
      * Waits (generously) until every committed event arrived and its effect is applied, then asserts.
      *
+     * @param consumer what arrived: a Kafka consumer, or a webhook receiver
+     *
      * @param extra scenario-specific figures appended to the report line
      */
-    public static Figures check(String scenario, FaultDatabase db, InboxConsumer consumer, String extra) {
+    public static Figures check(String scenario, FaultDatabase db, Delivered consumer, String extra) {
         Set<UUID> committed = db.committedIds();
-        Await.until("every committed event in Kafka", () -> consumer.missing(committed).isEmpty(),
+        Await.until("every committed event delivered", () -> consumer.missing(committed).isEmpty(),
                 () -> missingText(consumer.missing(committed), committed.size()));
         Await.until("an effect for every committed event", () -> consumer.idle()
                 && db.effects().keySet().containsAll(committed),
@@ -38,7 +40,7 @@ public final class Verdict {
 
         Set<UUID> phantoms = new HashSet<>(consumer.arrivals().keySet());
         phantoms.removeAll(db.committedIds());
-        assertThat(phantoms).as("events in Kafka whose transaction never committed").isEmpty();
+        assertThat(phantoms).as("events delivered whose transaction never committed").isEmpty();
 
         Map<UUID, Integer> effects = db.effects();
         Map<UUID, Integer> notOnce = effects.entrySet().stream().filter(e -> e.getValue() != 1)
@@ -49,7 +51,7 @@ public final class Verdict {
         long records = consumer.records();
         long duplicates = records - consumer.arrivals().size();
         Figures f = new Figures(committed.size(), records, duplicates, effects.size());
-        Report.figure(scenario, "committed " + f.committed() + " events; all arrived in Kafka (" + records
+        Report.figure(scenario, "committed " + f.committed() + " events; all arrived (" + records
                 + " records, duplicates: " + duplicates + " of " + f.committed() + (consumer.redelivered() == 0 ? ""
                         : "; records redelivered to the consumer: " + consumer.redelivered()) + "); effects: "
                 + f.effects() + ", each exactly once" + (extra == null || extra.isEmpty() ? "" : "; " + extra));
