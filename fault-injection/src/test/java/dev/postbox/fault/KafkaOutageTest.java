@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class KafkaOutageTest {
 
     private static final String SCENARIO = "Kafka unreachable and back";
+    /** Events that must flow between faults. */
+    private static final int FLOW = Scale.pick(40, 150);
 
     @Test
     void brokerUnreachableAndBackRepeatedlyLosesNothingAndParksNothing() throws Exception {
@@ -72,20 +74,20 @@ class KafkaOutageTest {
                 producer.produceContinuously(true);
                 for (int i = 1; i <= outages; i++) {
                     long before = consumer.records();
-                    Await.until("events flowing before outage " + i, () -> consumer.records() > before + 100);
+                    Await.until("events flowing before outage " + i, () -> consumer.records() > before + FLOW);
                     proxy.cut();
                     long committedAtCut = producer.committedEvents();
                     Await.until("the relay noticing outage " + i, () -> relay.status().sinkOutage(),
                             () -> relay.status().toString());
                     Await.until("events piling up during outage " + i,
-                            () -> producer.committedEvents() > committedAtCut + 200);
+                            () -> producer.committedEvents() > committedAtCut + 2 * FLOW);
                     assertThat(relay.parkedEvents().count()).as("events parked during an outage").isZero();
                     proxy.restore();
                     Await.until("the relay noticing the broker is back", () -> !relay.status().sinkOutage(),
                             () -> relay.status().toString());
                 }
                 long before = consumer.records();
-                Await.until("events flowing after the last outage", () -> consumer.records() > before + 100);
+                Await.until("events flowing after the last outage", () -> consumer.records() > before + FLOW);
                 producer.produceContinuously(false);
                 totalRetries = relay.status().retries();
                 Verdict.check(SCENARIO, db, consumer, outages + " outages, " + totalRetries

@@ -9,6 +9,7 @@ import dev.postbox.fault.support.ForkedRelay;
 import dev.postbox.fault.support.InboxConsumer;
 import dev.postbox.fault.support.Producer;
 import dev.postbox.fault.support.Relays;
+import dev.postbox.fault.support.Scale;
 import dev.postbox.fault.support.Verdict;
 import dev.postbox.inbox.internal.InboxRuntime;
 import dev.postbox.relay.OutboxRelay;
@@ -71,7 +72,7 @@ class PoisonEventTest {
                     .containsOnly(ParkedEvent.Status.WAITING);
 
             long parkedAt = consumer.records();
-            Await.until("other aggregates flowing while p-1 is parked", () -> consumer.records() > parkedAt + 200);
+            Await.until("other aggregates flowing while p-1 is parked", () -> consumer.records() > parkedAt + Scale.pick(60, 200));
             aggregate.addAll(producer.commit("p-1", 1, null)); // arrives after the parking: waits too
             Await.until("the new p-1 event waiting", () -> relay.parkedEvents().count() == 6);
             assertThat(consumer.seenCount(aggregate)).as("p-1 events in Kafka while parked").isZero();
@@ -99,7 +100,7 @@ class PoisonEventTest {
      */
     @Test
     void replayInterruptedByAKill9IsFinishedByTheNextRelay() throws Exception {
-        int successors = 300;
+        int successors = Scale.pick(100, 300);
         String bootstrap = KafkaBroker.shared().bootstrapServers();
         FaultDatabase db = FaultDatabase.create("poison_kill");
         String topic = Relays.topic(db, "Order");

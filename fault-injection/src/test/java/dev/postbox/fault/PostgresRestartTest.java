@@ -30,6 +30,22 @@ class PostgresRestartTest {
 
     private static final String SCENARIO = "PostgreSQL restarted";
 
+    /** Where things stand, for a timeout message. */
+    private static String state(FaultDatabase db, Producer producer, InboxConsumer consumer, OutboxRelay relay) {
+        String slot;
+        try {
+            slot = "slot active: " + Relays.slotActive(db) + ", outbox rows: " + db.count("SELECT count(*) FROM outbox_event")
+                    + ", effects: " + db.count("SELECT count(*) FROM effect");
+        } catch (RuntimeException e) {
+            slot = "database: " + e.getMessage();
+        }
+        return "(producer committed " + producer.committedEvents() + ", failed tx " + producer.failedTransactions()
+                + "; consumer records " + consumer.records() + ", handled " + consumer.handled() + ", retries "
+                + consumer.retries() + "; " + slot + "; " + relay.status() + "; producer thread " + producer.where() + ")";
+    }
+    /** Events that must flow between faults. */
+    private static final int FLOW = Scale.pick(40, 100);
+
     @Test
     void restartsUnderARunningRelayAndInboxSchedulerLoseNothingAndApplyNothingTwice(@TempDir Path dir) {
         int restarts = Scale.pick(2, 5);
@@ -58,15 +74,16 @@ class PostgresRestartTest {
                     long records = consumer.records();
                     long effects = db.count("SELECT count(*) FROM effect");
                     Await.until("events relayed and applied before restart " + i,
-                            () -> consumer.records() > records + 100
-                                    && db.count("SELECT count(*) FROM effect") > effects + 100);
+                            () -> consumer.records() > records + FLOW
+                                    && db.count("SELECT count(*) FROM effect") > effects + FLOW);
                     server.restart();
                     long afterRecords = consumer.records();
                     Await.until("the relay streaming again after restart " + i,
-                            () -> consumer.records() > afterRecords + 100, () -> relay.status().toString());
+                            () -> consumer.records() > afterRecords + FLOW, () -> state(db, producer, consumer, relay));
                     long afterEffects = db.count("SELECT count(*) FROM effect");
                     Await.until("the inbox scheduler applying again after restart " + i,
-                            () -> db.count("SELECT count(*) FROM effect") > afterEffects + 100);
+                            () -> db.count("SELECT count(*) FROM effect") > afterEffects + FLOW,
+                            () -> state(db, producer, consumer, relay));
                 }
                 producer.produceContinuously(false);
                 Verdict.check(SCENARIO, db, consumer, restarts + " restarts; " + producer.failedTransactions()

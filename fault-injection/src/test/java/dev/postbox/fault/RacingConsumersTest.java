@@ -63,7 +63,7 @@ class RacingConsumersTest {
             relay.start();
             Await.until("relay ACTIVE", () -> relay.status().state() == RelayStatus.State.ACTIVE);
             producer.produceContinuously(true);
-            int events = Scale.pick(500, 3000);
+            int events = Scale.pick(200, 2000);
             Await.until(events + " events committed", () -> producer.committedEvents() >= events);
             producer.produceContinuously(false);
             for (InboxConsumer c : consumers.subList(1, RACERS)) {
@@ -83,7 +83,7 @@ class RacingConsumersTest {
     /** Eight threads released together on the same id, for many ids; the handler takes a little while. */
     @Test
     void eightConsumersReleasedTogetherOnOneMessageIdApplyItOnce() throws Exception {
-        int messages = Scale.pick(200, 2000);
+        int messages = Scale.pick(100, 1000);
         FaultDatabase db = FaultDatabase.create("race_ids");
         List<InboxRuntime> runtimes = new ArrayList<>();
         for (int i = 0; i < RACERS; i++) {

@@ -49,7 +49,7 @@ class RelayKillTest {
     @Test
     void relayKilledMidBatchRepeatedlyLosesNothingAndResendsOnlyTheUnflushedWindow() {
         int kills = Scale.pick(3, 10);
-        int burstSize = Scale.pick(400, 1000);
+        int burstSize = Scale.pick(300, 1000);
         String bootstrap = KafkaBroker.shared().bootstrapServers();
         FaultDatabase db = FaultDatabase.create("kill9");
         String topic = Relays.topic(db, "Order");
@@ -69,7 +69,7 @@ class RelayKillTest {
         try (InboxRuntime inbox = Consumers.inbox(db, Map.of());
                 InboxConsumer consumer = new InboxConsumer(bootstrap, List.of(topic), inbox.inbox(),
                         InboxConsumer.Mode.PROCESS, 4);
-                Producer producer = Producer.create(db, "Order", 20, Duration.ofMillis(15))) {
+                Producer producer = Producer.create(db, "Order", 20, Duration.ofMillis(20))) {
             ForkedRelay relay = ForkedRelay.start(config, db.name() + "-relay-1");
             try {
                 Await.until("relay process 1 streaming the slot", () -> Relays.slotActive(db));

@@ -29,6 +29,8 @@ class ReplicationConnectionKillTest {
     private static final String SCENARIO = "replication connection killed";
     /** {@code LeaderLock.CLASS_ID}: 'post' in ASCII, the first half of the relay's advisory-lock key. */
     private static final long LOCK_CLASS_ID = 0x706f7374L;
+    /** Events that must flow between faults. */
+    private static final int FLOW = Scale.pick(30, 100);
 
     @Test
     void walsenderAndLockConnectionTerminatedLoseNothing() {
@@ -47,7 +49,7 @@ class ReplicationConnectionKillTest {
             producer.produceContinuously(true);
             for (int i = 1; i <= kills; i++) {
                 long before = consumer.records();
-                Await.until("events flowing before kill " + i, () -> consumer.records() > before + 100);
+                Await.until("events flowing before kill " + i, () -> consumer.records() > before + FLOW);
                 Await.until("a walsender on the slot", () -> Relays.walsenderPid(db) > 0);
                 long pid = Relays.walsenderPid(db);
                 assertThat(db.count("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid
@@ -57,7 +59,7 @@ class ReplicationConnectionKillTest {
                         () -> Relays.walsenderPid(db) > 0 && Relays.walsenderPid(db) != pid,
                         () -> relay.status().toString());
                 long after = consumer.records();
-                Await.until("events flowing after kill " + i, () -> consumer.records() > after + 100);
+                Await.until("events flowing after kill " + i, () -> consumer.records() > after + FLOW);
             }
 
             long lockPid = db.count("SELECT coalesce(max(pid), 0) FROM pg_locks WHERE locktype = 'advisory' AND granted "
@@ -75,7 +77,7 @@ class ReplicationConnectionKillTest {
             Await.until("relay ACTIVE again", () -> relay.status().state() == RelayStatus.State.ACTIVE
                     && Relays.slotActive(db), () -> relay.status().toString());
             long before = consumer.records();
-            Await.until("events flowing after the lock connection was killed", () -> consumer.records() > before + 100);
+            Await.until("events flowing after the lock connection was killed", () -> consumer.records() > before + FLOW);
             producer.produceContinuously(false);
             Verdict.check(SCENARIO, db, consumer, kills + " walsender kills and 1 lock-connection kill");
         }

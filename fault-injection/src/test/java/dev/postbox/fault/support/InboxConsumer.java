@@ -131,8 +131,10 @@ public final class InboxConsumer implements Delivered, AutoCloseable {
                 } catch (DuplicateInProgressException | ProcessingDeferredException e) {
                     retries.incrementAndGet(); // the same id in another worker, or a retry not yet due
                     Await.sleep(20);
-                } catch (RuntimeException e) {
-                    retries.incrementAndGet(); // e.g. the database is restarting: keep the record, try again
+                } catch (RuntimeException | AssertionError e) {
+                    // e.g. the database is restarting: keep the record, try again. (AssertionError: pgjdbc asserts,
+                    // under -ea only, in code paths where the server closed the connection.)
+                    retries.incrementAndGet();
                     LOG.fine(() -> "inbox refused " + id + " for now: " + e);
                     Await.sleep(200);
                 }

@@ -85,6 +85,15 @@ public final class Producer implements AutoCloseable {
         return failedTransactions.get();
     }
 
+    /** Where the producer thread is right now (for a timeout message). */
+    public String where() {
+        StringBuilder sb = new StringBuilder(thread.getState().toString());
+        for (StackTraceElement e : thread.getStackTrace()) {
+            sb.append("\n        at ").append(e);
+        }
+        return sb.toString();
+    }
+
     /** Commits one transaction with {@code count} events spread over the aggregates (on the producer thread). */
     public List<UUID> burst(int count) {
         return onProducerThread(() -> {
@@ -134,7 +143,7 @@ public final class Producer implements AutoCloseable {
                     }
                     try {
                         transaction(ids, null);
-                    } catch (Exception e) {
+                    } catch (Exception | AssertionError e) {
                         Await.sleep(200); // the database is away: try again shortly
                     }
                 }
@@ -145,6 +154,9 @@ public final class Producer implements AutoCloseable {
     }
 
     private List<UUID> transaction(List<String> aggregateIds, String extraJson) throws Exception {
+        if (db.jta.getStatus() != Status.STATUS_NO_TRANSACTION) {
+            db.jta.suspend(); // left behind by an Error out of commit()
+        }
         Map<String, Integer> next = new HashMap<>();
         List<UUID> eventIds = new ArrayList<>();
         try {
@@ -162,7 +174,10 @@ public final class Producer implements AutoCloseable {
                 eventIds.add(id);
             }
             db.jta.commit();
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
+            // AssertionError: pgjdbc's BatchResultHandler asserts that getAutoCommit() does not throw, which it does
+            // when the server closed the connection in the middle of the outbox's batch insert. Only with -ea (as
+            // surefire runs tests); it is an Error, so it also bypasses the JTA manager's rollback.
             failedTransactions.incrementAndGet();
             if (db.jta.getStatus() != Status.STATUS_NO_TRANSACTION) {
                 try {
