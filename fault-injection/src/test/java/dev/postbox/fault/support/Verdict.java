@@ -30,13 +30,7 @@ public final class Verdict {
      * @param extra scenario-specific figures appended to the report line
      */
     public static Figures check(String scenario, FaultDatabase db, Delivered consumer, String extra) {
-        Set<UUID> committed = db.committedIds();
-        Await.until("every committed event delivered", () -> consumer.missing(committed).isEmpty(),
-                () -> missingText(consumer.missing(committed), committed.size()));
-        Await.until("an effect for every committed event", () -> consumer.idle()
-                && db.effects().keySet().containsAll(committed),
-                () -> "(effects for " + db.effects().size() + " of " + committed.size() + " events; consumer idle: "
-                        + consumer.idle() + ")");
+        Set<UUID> committed = awaitDelivered(db, consumer);
 
         Set<UUID> phantoms = new HashSet<>(consumer.arrivals().keySet());
         phantoms.removeAll(db.committedIds());
@@ -56,6 +50,22 @@ public final class Verdict {
                         : "; records redelivered to the consumer: " + consumer.redelivered()) + "); effects: "
                 + f.effects() + ", each exactly once" + (extra == null || extra.isEmpty() ? "" : "; " + extra));
         return f;
+    }
+
+    /**
+     * Waits (generously) until every committed event arrived and its effect is applied; asserts nothing else.
+     *
+     * @return the committed event ids
+     */
+    public static Set<UUID> awaitDelivered(FaultDatabase db, Delivered consumer) {
+        Set<UUID> committed = db.committedIds();
+        Await.until("every committed event delivered", () -> consumer.missing(committed).isEmpty(),
+                () -> missingText(consumer.missing(committed), committed.size()));
+        Await.until("an effect for every committed event", () -> consumer.idle()
+                && db.effects().keySet().containsAll(committed),
+                () -> "(effects for " + db.effects().size() + " of " + committed.size() + " events; consumer idle: "
+                        + consumer.idle() + ")");
+        return committed;
     }
 
     static String missingText(Set<UUID> missing, int committed) {
