@@ -10,8 +10,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The check every scenario ends with: every committed outbox row reached Kafka at least once, nothing else did,
- * and the consumer's effect happened exactly once per committed event.
+ * The check every scenario ends with: every committed outbox row reached the consumer (through Kafka, or as a webhook)
+ * at least once, nothing else did, and the consumer's effect happened exactly once per committed event. Call it
+ * after the producer stopped: the committed rows are read once, at the start.
  */
 public final class Verdict {
 
@@ -26,7 +27,6 @@ public final class Verdict {
      * Waits (generously) until every committed event arrived and its effect is applied, then asserts.
      *
      * @param consumer what arrived: a Kafka consumer, or a webhook receiver
-     *
      * @param extra scenario-specific figures appended to the report line
      */
     public static Figures check(String scenario, FaultDatabase db, Delivered consumer, String extra) {
