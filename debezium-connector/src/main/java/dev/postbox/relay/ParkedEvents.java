@@ -10,7 +10,8 @@ import java.util.UUID;
  * and un-parks the aggregate so new events flow directly again. It is carried out by whichever instance is the
  * active relay (a request is recorded in the database, so it may be made on any instance); the active relay
  * picks requests up immediately when it is this instance, otherwise within its standby retry interval. If the
- * parked event fails again, it stays parked with the new error.
+ * parked event fails again, it stays parked with the new error. A replay cut short by a crash or a stop is finished by
+ * the next active relay: as each row is replayed, the next one becomes the parked head and keeps the request.
  */
 public interface ParkedEvents {
 

@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -99,6 +100,71 @@ class PoisonEventTest {
             drain(consumer, Duration.ofMillis(300), records);
             assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1, 2, 3, 4, 5);
         }
+    }
+
+    /**
+     * A replay interrupted part-way (here a stop while a replayed event waits for its retry; a crash is the same) must be
+     * finished by the next relay: the rows not yet replayed keep a PARKED head and the replay request. Before the
+     * fix, deleting the replayed head left WAITING rows without a head or a request: the aggregate was blocked for
+     * good and {@code replay} refused every one of its ids.
+     */
+    @Test
+    void replayInterruptedByAStopIsFinishedByTheNextRelay() throws Exception {
+        PostgresServer.Database db = database("replay_stop");
+        PoisonSink sink = new PoisonSink(db.name() + ".${aggregatetype}");
+        CountDownLatch reached = new CountDownLatch(1);
+        CompletableFuture<Void> pending = new CompletableFuture<>();
+        RelaySink gated = new RelaySink() {
+            @Override
+            public CompletionStage<Void> send(RelayEvent event) {
+                if (!sink.failPoison && event.payload().contains("\"seq\": 4") && reached.getCount() > 0) {
+                    reached.countDown();
+                    return pending; // the replay hangs on its third event until the test lets it fail
+                }
+                if (sink.failPoison && event.payload().contains("\"poison\": true")) {
+                    return CompletableFuture.failedFuture(RelaySinkException.permanent("rejected (test)", null));
+                }
+                return sink.kafka.send(event);
+            }
+        };
+        UUID poison;
+        try (OutboxRelay relay = relay(db).sink(gated).set("postbox.relay.backoff.initial-delay", "2s")
+                .set("postbox.relay.backoff.max-delay", "5s").build()) {
+            relay.start();
+            awaitState(relay, RelayStatus.State.ACTIVE);
+            insert(db, "Order", "p", 1);
+            poison = insert(db, "Order", "p", "Seq", "{\"seq\": 2, \"poison\": true}", "{}");
+            for (int seq = 3; seq <= 6; seq++) {
+                insert(db, "Order", "p", seq);
+            }
+            await("poison parked, 4 waiting", () -> relay.parkedEvents().count() == 5);
+
+            sink.failPoison = false;
+            assertThat(relay.parkedEvents().replay(poison)).isTrue();
+            assertThat(reached.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // the third replayed event fails; while the replay waits out its 2 s backoff, the relay is stopped
+            pending.completeExceptionally(RelaySinkException.retryable("connection reset (test)", null));
+            relay.stop();
+
+            List<ParkedEvent> left = relay.parkedEvents().forAggregate("Order", "p");
+            assertThat(left).extracting(r -> seqOf(r.event().payload())).containsExactly(4, 5, 6);
+            assertThat(left.get(0).status()).as("head of what is left").isEqualTo(ParkedEvent.Status.PARKED);
+            assertThat(left.get(0).replayRequestedAt()).as("replay request carried to the new head").isNotNull();
+        }
+        try (OutboxRelay next = relay(db).sink(gated).build();
+                KafkaConsumer<String, String> consumer = consumer(db.name() + ".Order")) {
+            next.start();
+            await("the next relay finishing the replay", () -> next.parkedEvents().count() == 0);
+            insert(db, "Order", "p", 7);
+            List<ConsumerRecord<String, String>> records = consume(consumer, 7, new ArrayList<>());
+            drain(consumer, Duration.ofMillis(300), records);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        }
+    }
+
+    private static int seqOf(String payload) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"seq\":\\s*(\\d+)").matcher(payload);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
 
     @Test

@@ -422,7 +422,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
                             + (rows.size() - 1) + " or more events waiting behind it");
                     return false;
                 }
-                store.delete(row.sequence());
+                store.deleteReplayed(row.sequence());
                 counters.relayed.incrementAndGet();
                 counters.replayed.incrementAndGet();
                 sent++;

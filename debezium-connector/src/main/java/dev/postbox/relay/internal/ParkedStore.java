@@ -140,8 +140,20 @@ final class ParkedStore {
         return result;
     }
 
-    void delete(long seq) throws SQLException {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("delete from " + table + " where seq = ?")) {
+    /**
+     * Deletes a replayed row. When it was the aggregate's PARKED head, the next row of the aggregate becomes the
+     * PARKED head and inherits the replay request, in the same statement: a replay interrupted by a crash or a stop
+     * is then finished by the next active relay, and the aggregate always has a head that {@code replay} accepts.
+     * (Deleting the head alone left WAITING rows that no replay request covered and no API could replay.)
+     */
+    void deleteReplayed(long seq) throws SQLException {
+        // the UPDATE sees the table as it was before the DELETE (one snapshot), hence "n.seq <> gone.seq"
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("with gone as (delete from " + table
+                + " where seq = ? returning seq, relay, aggregatetype, aggregateid, status, replay_requested_at) "
+                + "update " + table + " t set status = 'PARKED', replay_requested_at = gone.replay_requested_at "
+                + "from gone where gone.status = 'PARKED' and t.seq = (select min(n.seq) from " + table + " n "
+                + "where n.relay = gone.relay and n.aggregatetype = gone.aggregatetype "
+                + "and n.aggregateid = gone.aggregateid and n.seq <> gone.seq)")) {
             ps.setLong(1, seq);
             ps.executeUpdate();
         }
