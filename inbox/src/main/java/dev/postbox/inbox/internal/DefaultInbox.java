@@ -87,6 +87,7 @@ public final class DefaultInbox implements Inbox {
         NewRecord record = new NewRecord(UUID.randomUUID(), scope, k, fingerprint, handler.policy().maxAttempts(),
                 handler.id(), payloadJson);
         return Invocations.call(() -> engine.transactions().requiresNew(() -> {
+            engine.store().lockKey(scope, k); // not while a first delivery of the key runs (see InboxStore.lockKey)
             if (engine.store().insertReceived(record)) {
                 return true;
             }

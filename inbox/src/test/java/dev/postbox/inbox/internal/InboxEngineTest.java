@@ -43,6 +43,7 @@ class InboxEngineTest {
                 "postbox.inbox.\"flaky\".jitter", "0",
                 "postbox.inbox.\"broken\".max-attempts", "3",
                 "postbox.inbox.\"broken\".initial-delay", "PT0.001S",
+                "postbox.inbox.\"no-overlap\".initial-delay", "PT0.005S",
                 "postbox.inbox.max-payload-bytes", "2000"));
         inbox = runtime.inbox();
     }
@@ -115,6 +116,109 @@ class InboxEngineTest {
         InboxRecord record = inbox.history().find(scope, "evt_1").orElseThrow();
         assertThat(record.status()).isEqualTo(InboxStatus.COMPLETED);
         assertThat(record.attempts()).isEqualTo(1);
+    }
+
+    /**
+     * Many keys, eight racers each, released together: the handler runs once per key. (A racer whose lock is granted
+     * by the previous holder's commit must still see that holder's record; this is the race that catches it.)
+     */
+    @Test
+    void racersReleasedTogetherRunTheHandlerOncePerKey() throws Exception {
+        String scope = "racers";
+        AtomicInteger handlerCalls = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            handlerCalls.incrementAndGet();
+            database.effect(scope, payload, "run");
+            Thread.sleep(2);
+            return "done";
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        int keys = 150;
+        try {
+            for (int k = 0; k < keys; k++) {
+                String key = "r-" + k;
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        while (true) {
+                            try {
+                                return inbox.process(scope, key, "{\"k\":\"" + key + "\"}", String.class);
+                            } catch (DuplicateInProgressException busy) {
+                                Thread.sleep(1);
+                            }
+                        }
+                    }));
+                }
+                go.countDown();
+                for (Future<String> f : results) {
+                    assertThat(f.get()).isEqualTo("done");
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(handlerCalls).hasValue(keys);
+        assertThat(database.effects(scope)).isEqualTo(keys);
+    }
+
+    /**
+     * The first delivery of each key fails while seven racers wait: whoever runs the key next, the handler never
+     * runs twice at the same time for one key (a racer that starts between the failed attempt's rollback and the
+     * recording of its failure must not overlap with a claim of that record).
+     */
+    @Test
+    void aKeysHandlerNeverRunsConcurrentlyAfterAFailedFirstDelivery() throws Exception {
+        String scope = "no-overlap";
+        Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> active = new ConcurrentHashMap<>();
+        AtomicInteger overlaps = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            String key = payload.substring(6, payload.length() - 2);
+            if (active.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+            }
+            try {
+                if (runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet() == 1) {
+                    throw new IllegalStateException("first run fails");
+                }
+                Thread.sleep(30);
+                database.effect(scope, key, "ok");
+                return "ok";
+            } finally {
+                active.get(key).decrementAndGet();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        int keys = 40;
+        try {
+            for (int k = 0; k < keys; k++) {
+                String key = "o-" + k;
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        while (true) {
+                            try {
+                                return inbox.process(scope, key, "{\"k\":\"" + key + "\"}", String.class);
+                            } catch (DuplicateInProgressException | ProcessingDeferredException retryLater) {
+                                Thread.sleep(1);
+                            }
+                        }
+                    }));
+                }
+                go.countDown();
+                for (Future<String> f : results) {
+                    assertThat(f.get()).isEqualTo("ok");
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(overlaps).as("runs of one key overlapping in time").hasValue(0);
+        assertThat(database.effects(scope)).isEqualTo(keys);
     }
 
     @Test

@@ -44,6 +44,12 @@ import java.util.logging.Logger;
  *
  * <p>In both cases a failed handler's transaction rolls back and the failure is recorded in another new
  * transaction: FAILED with the next attempt time (exponential backoff), or DEAD.
+ *
+ * <p><b>The key lock.</b> A first delivery has no committed record while its handler runs; its transaction-scoped
+ * advisory lock on the key is what keeps others out. So every other transaction that inserts a record of a key (the
+ * failure of a first delivery, {@code Inbox.receive}) waits for that lock first: otherwise a record could appear
+ * while a first delivery runs, be claimed, and the handler run twice at the same time. The lock is read with its
+ * own statement before the record is looked up, so the look-up's snapshot includes the previous holder's commit.
  */
 public final class InboxEngine {
 
@@ -132,15 +138,22 @@ public final class InboxEngine {
             Instant startedAt = started[0];
             throw onFailure(inv.scope(), inv.key(), 1, record.maxAttempts(), inv.policy(), inv.codec(), failure,
                     inv.deferrable(), new Recorder() {
+                        // The attempt's transaction rolled back and released the key: wait for it again, so that
+                        // a delivery that started meanwhile finishes (and records its outcome) before this one.
                         @Override
                         public boolean answer(StoredResult answer) throws Exception {
-                            return tx.requiresNew(() -> store.insertCompleted(record, answer,
-                                    inv.policy().retention(), startedAt));
+                            return tx.requiresNew(() -> {
+                                store.lockKey(inv.scope(), inv.key());
+                                return store.insertCompleted(record, answer, inv.policy().retention(), startedAt);
+                            });
                         }
 
                         @Override
                         public boolean fail(String error, Duration delay, boolean dead) throws Exception {
-                            return tx.requiresNew(() -> store.insertFailed(record, startedAt, error, delay, dead));
+                            return tx.requiresNew(() -> {
+                                store.lockKey(inv.scope(), inv.key());
+                                return store.insertFailed(record, startedAt, error, delay, dead);
+                            });
                         }
                     });
         }

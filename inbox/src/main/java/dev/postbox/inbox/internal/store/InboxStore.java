@@ -94,25 +94,49 @@ public final class InboxStore {
     }
 
     /**
-     * Takes the key's transaction-scoped advisory lock without waiting and reads its committed record, in one
-     * round trip. The lock keeps a concurrent first delivery of the same key out until this transaction ends, so
-     * no uncommitted "in progress" row is needed to detect it (see {@code InboxEngine}).
+     * Takes the key's transaction-scoped advisory lock without waiting, then reads its committed record: two
+     * statements sent in one round trip. They must be two: the read needs a snapshot taken <em>after</em> the lock
+     * was granted, or a record committed by the lock's previous holder (whose commit released the lock) would be
+     * missed and the handler run a second time. The lock keeps a concurrent first delivery of the same key out until
+     * this transaction ends, so no uncommitted "in progress" row is needed to detect it (see {@code InboxEngine}).
      */
     public KeyPeek lockKeyAndFind(String scope, String key) throws SQLException {
-        String sql = "SELECT l.locked, l.started, " + ROW_COLUMNS
-                + " FROM (SELECT pg_try_advisory_xact_lock(hashtextextended(?, " + LOCK_SEED + ")) AS locked, "
-                + "transaction_timestamp() AS started) l LEFT JOIN " + table
-                + " t ON t.scope = ? AND t.idempotency_key = ?";
+        String sql = "SELECT pg_try_advisory_xact_lock(hashtextextended(?, " + LOCK_SEED + ")), "
+                + "transaction_timestamp(); SELECT " + ROW_COLUMNS + " FROM " + table
+                + " WHERE scope = ? AND idempotency_key = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, scope + '\u001f' + key);
             ps.setString(2, scope);
             ps.setString(3, key);
-            try (ResultSet rs = ps.executeQuery()) {
+            ps.execute();
+            boolean locked;
+            Instant started;
+            try (ResultSet rs = ps.getResultSet()) {
                 rs.next();
-                Optional<InboxRow> row = rs.getObject("id") == null ? Optional.empty() : Optional.of(mapRow(rs));
-                return new KeyPeek(rs.getBoolean("locked"), row, rs.getObject("started", OffsetDateTime.class)
-                        .toInstant());
+                locked = rs.getBoolean(1);
+                started = rs.getObject(2, OffsetDateTime.class).toInstant();
             }
+            if (!ps.getMoreResults()) {
+                throw new SQLException("expected the record query's result after the key lock");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                Optional<InboxRow> row = rs.next() ? Optional.of(mapRow(rs)) : Optional.empty();
+                return new KeyPeek(locked, row, started);
+            }
+        }
+    }
+
+    /**
+     * Waits for the key's advisory lock, held until the end of the transaction. Every insert of a record outside
+     * a first delivery's own transaction takes it first: a first delivery holds it while its handler runs with no
+     * committed record yet, and a record inserted meanwhile would let someone else claim and run the same key
+     * concurrently.
+     */
+    public void lockKey(String scope, String key) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, " + LOCK_SEED + "))")) {
+            ps.setString(1, scope + '\u001f' + key);
+            ps.execute();
         }
     }
 
