@@ -111,12 +111,45 @@ final class ChangeEventMapper {
     private static Instant timestamp(Struct after) {
         Object ts = after.get("timestamp");
         if (ts instanceof String text) {
-            return OffsetDateTime.parse(text).toInstant(); // io.debezium.time.ZonedTimestamp, ISO-8601
+            return parseTimestamp(text); // io.debezium.time.ZonedTimestamp, ISO-8601
         }
         if (ts instanceof Long micros) {
             return Instant.EPOCH.plusNanos(micros * 1000L);
         }
         return Instant.now();
+    }
+
+    /**
+     * Parses Debezium's ZonedTimestamp text. The usual UTC shape {@code 2026-11-25T20:12:00.123456Z} is read by hand:
+     * {@code OffsetDateTime.parse} was the largest single cost of mapping an event (measured with JFR in the relay
+     * benchmark). Anything else goes through the JDK parser.
+     */
+    static Instant parseTimestamp(String text) {
+        int n = text.length();
+        if (n >= 20 && text.charAt(n - 1) == 'Z' && text.charAt(4) == '-' && text.charAt(7) == '-'
+                && text.charAt(10) == 'T' && text.charAt(13) == ':' && text.charAt(16) == ':') {
+            try {
+                int nanos = 0;
+                if (n > 20) {
+                    if (text.charAt(19) != '.' || n - 21 > 9) {
+                        return OffsetDateTime.parse(text).toInstant();
+                    }
+                    int digits = n - 21;
+                    nanos = Integer.parseInt(text, 20, n - 1, 10);
+                    for (int i = digits; i < 9; i++) {
+                        nanos *= 10;
+                    }
+                }
+                java.time.LocalDateTime local = java.time.LocalDateTime.of(
+                        Integer.parseInt(text, 0, 4, 10), Integer.parseInt(text, 5, 7, 10),
+                        Integer.parseInt(text, 8, 10, 10), Integer.parseInt(text, 11, 13, 10),
+                        Integer.parseInt(text, 14, 16, 10), Integer.parseInt(text, 17, 19, 10), nanos);
+                return local.toInstant(java.time.ZoneOffset.UTC);
+            } catch (RuntimeException e) {
+                return OffsetDateTime.parse(text).toInstant();
+            }
+        }
+        return OffsetDateTime.parse(text).toInstant();
     }
 
     private static String optionalString(Struct struct, String name) {
