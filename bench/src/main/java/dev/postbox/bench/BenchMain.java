@@ -41,7 +41,8 @@ public final class BenchMain {
                 System.out.println("relay throughput, latency, heap ...");
                 try (KafkaBroker kafka = KafkaBroker.start()) {
                     new RelayBench(server, kafka).run(report, Integer.getInteger("bench.relay.events", 20_000),
-                            200, rounds, Duration.ofSeconds(Long.getLong("bench.sustainedSeconds", 60)));
+                            Integer.getInteger("bench.relay.aggregates", 200), rounds,
+                            Duration.ofSeconds(Long.getLong("bench.sustainedSeconds", 60)));
                 }
             }
         }

@@ -39,32 +39,60 @@ public final class RelayBench {
 
     private static final String PAD = "x".repeat(100);
 
+    private final PostgresServer server;
     private final PostgresServer.Database db;
     private final KafkaBroker kafka;
 
     RelayBench(PostgresServer server, KafkaBroker kafka) {
+        this.server = server;
         this.db = server.createDatabase("bench_relay");
         this.db.execute(Sql.script("V1_1__postbox_outbox.sql"), Sql.script("V1_3__postbox_relay.sql"));
         this.kafka = kafka;
     }
 
     void run(Report report, int events, int aggregates, int rounds, Duration sustained) throws Exception {
-        try (OutboxRelay relay = OutboxRelay.builder().jdbc(db.jdbcUrl(), db.user(), db.password())
-                .kafka(kafka.bootstrapServers()).build();
+        try (OutboxRelay relay = tuned(OutboxRelay.builder().jdbc(db.jdbcUrl(), db.user(), db.password())
+                .kafka(kafka.bootstrapServers())).build();
                 KafkaProducer<String, byte[]> raw = rawProducer()) {
             relay.start();
             awaitActive(relay);
-            throughput(report, relay, raw, events, aggregates, rounds);
+            double rawRate = throughput(report, relay, raw, events, aggregates, rounds);
+            decodingOnly(report, rawRate, events, aggregates, rounds);
             latency(report, relay, raw, 300, 25);
             memory(report, relay, sustained);
         }
     }
 
+    /**
+     * The same bursts through a relay whose sink acknowledges at once: what reading the log costs by itself, so
+     * the Kafka figure can be read against it.
+     */
+    private void decodingOnly(Report report, double rawRate, int events, int aggregates, int rounds)
+            throws Exception {
+        PostgresServer.Database other = server.createDatabase("bench_relay_noop");
+        other.execute(Sql.script("V1_1__postbox_outbox.sql"), Sql.script("V1_3__postbox_relay.sql"));
+        try (OutboxRelay relay = OutboxRelay.builder().jdbc(other.jdbcUrl(), other.user(), other.password())
+                .slotName("postbox_bench_noop")
+                .configure(tuning())
+                .sink(event -> java.util.concurrent.CompletableFuture.completedFuture(null)).build()) {
+            relay.start();
+            awaitActive(relay);
+            relayBurst(other, relay, "Warm", events / 4, aggregates);
+            double[] rates = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                rates[r] = relayBurst(other, relay, "Noop" + r, events, aggregates);
+            }
+            report.add("relay: events/s with a sink that acknowledges at once", rawRate, median(rates), "-",
+                    "reading and routing the log alone; baseline: the raw producer above");
+        }
+    }
+
     // ---- throughput: N events committed at once, until the last acknowledgement
 
-    private void throughput(Report report, OutboxRelay relay, KafkaProducer<String, byte[]> raw, int events,
+    /** @return the raw producer's median rate, the baseline */
+    private double throughput(Report report, OutboxRelay relay, KafkaProducer<String, byte[]> raw, int events,
             int aggregates, int rounds) throws Exception {
-        relayBurst(relay, "Warm", events / 4, aggregates);
+        relayBurst(db, relay, "Warm", events / 4, aggregates);
         rawBurst(raw, "bench.raw.warm", events / 4, aggregates);
         double[] relayRates = new double[rounds];
         double[] rawRates = new double[rounds];
@@ -72,17 +100,20 @@ public final class RelayBench {
             // alternate which goes first, so drift hits both
             if (r % 2 == 0) {
                 rawRates[r] = rawBurst(raw, "bench.raw." + r, events, aggregates);
-                relayRates[r] = relayBurst(relay, "Burst" + r, events, aggregates);
+                relayRates[r] = relayBurst(db, relay, "Burst" + r, events, aggregates);
             } else {
-                relayRates[r] = relayBurst(relay, "Burst" + r, events, aggregates);
+                relayRates[r] = relayBurst(db, relay, "Burst" + r, events, aggregates);
                 rawRates[r] = rawBurst(raw, "bench.raw." + r, events, aggregates);
             }
         }
         report.add("relay: events/s, " + events + " committed at once -> Kafka ack", median(rawRates),
-                median(relayRates), ">= 0.5x", "baseline: raw idempotent acks=all producer, same records");
+                median(relayRates), ">= 0.5x", "baseline: raw idempotent acks=all producer, same records; "
+                        + aggregates + " aggregates");
+        return median(rawRates);
     }
 
-    private double relayBurst(OutboxRelay relay, String aggregateType, int events, int aggregates) throws Exception {
+    private double relayBurst(PostgresServer.Database db, OutboxRelay relay, String aggregateType, int events,
+            int aggregates) throws Exception {
         long before = relay.status().eventsRelayed();
         long start;
         try (Connection c = db.dataSource().getConnection();
@@ -276,6 +307,19 @@ public final class RelayBench {
     }
 
     // ---- helpers
+
+    /** Relay settings from -Dbench.relay.<key>=<value> (e.g. bench.relay.max-batch-size), for experiments. */
+    private static Map<String, String> tuning() {
+        Map<String, String> settings = new java.util.HashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.relay.set."))
+                .forEach(k -> settings.put("postbox.relay." + k.substring("bench.relay.set.".length()),
+                        System.getProperty(k)));
+        return settings;
+    }
+
+    private static OutboxRelay.Builder tuned(OutboxRelay.Builder builder) {
+        return builder.configure(tuning());
+    }
 
     private KafkaProducer<String, byte[]> rawProducer() {
         // the relay's Kafka sink settings (see KafkaSink): idempotent, acks=all, linger 0

@@ -83,6 +83,9 @@ public final class InboxEngine {
     public Outcome execute(Invocation inv) throws Exception {
         Outcome first = firstDelivery(inv);
         if (first != null) {
+            if (first.replayed()) {
+                LOG.fine(() -> "replaying stored result of key '" + inv.key() + "' in scope '" + inv.scope() + "'");
+            }
             return first;
         }
         Decision decision = tx.requiresNew(() -> claimOrAnswer(inv));
@@ -106,10 +109,23 @@ public final class InboxEngine {
         Instant[] started = new Instant[1];
         Object[] value = new Object[1];
         StoredResult[] stored = new StoredResult[1];
+        StoredResult[] answer = new StoredResult[1];
         try {
             boolean done = tx.requiresNew(() -> {
                 KeyPeek peek = store.lockKeyAndFind(inv.scope(), inv.key());
                 if (peek.row().isPresent()) {
+                    InboxRow row = peek.row().get();
+                    // the common duplicate answers from what was just read; other states need a claim
+                    if (!row.fingerprint().equals(inv.fingerprint())) {
+                        throw new PayloadMismatchException(inv.scope(), inv.key());
+                    }
+                    if (row.status() == InboxStatus.COMPLETED) {
+                        answer[0] = row.result() == null ? StoredResult.none() : row.result();
+                        return true;
+                    }
+                    if (row.status() == InboxStatus.DEAD) {
+                        throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
+                    }
                     return false;
                 }
                 if (!peek.locked()) {
@@ -126,7 +142,13 @@ public final class InboxEngine {
                 stored[0] = result;
                 return true;
             });
-            return done ? new Outcome(value[0], false, stored[0]) : null;
+            if (!done) {
+                return null;
+            }
+            if (answer[0] != null) {
+                return new Outcome(inv.codec().decode(answer[0]), true, answer[0]);
+            }
+            return new Outcome(value[0], false, stored[0]);
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
             if (failure instanceof RecordAppearedException) {
