@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * <p>Postbox builds a few SQL statements with configured table names (identifiers cannot be bind
  * parameters). Every such name is checked against {@value #PATTERN_TEXT} when the component starts,
  * so a typo or an injection attempt fails the deployment with the offending key in the message instead of
- * reaching the database.
+ * reaching the database. Names in PostgreSQL's system namespaces ({@code pg_*}, {@code information_schema}) are
+ * refused too.
  */
 public final class SqlIdentifiers {
 
@@ -26,6 +27,14 @@ public final class SqlIdentifiers {
     }
 
     /**
+     * True for names PostgreSQL keeps for itself: {@code pg_*} (reserved for system schemas, and an unqualified
+     * {@code pg_*} table name resolves against {@code pg_catalog} first) and {@code information_schema}.
+     */
+    private static boolean isSystemName(String name) {
+        return name.startsWith("pg_") || name.equals("information_schema");
+    }
+
+    /**
      * Returns {@code name} when it is valid.
      *
      * @param configKey the configuration key the name came from, quoted in the error
@@ -35,6 +44,10 @@ public final class SqlIdentifiers {
         if (!isValid(name)) {
             throw new PostboxConfigurationException(configKey, name,
                     "must be a lower-case SQL identifier matching " + PATTERN_TEXT);
+        }
+        if (isSystemName(name)) {
+            throw new PostboxConfigurationException(configKey, name,
+                    "names starting with pg_ and information_schema belong to PostgreSQL's system catalogs");
         }
         return name;
     }
@@ -56,6 +69,10 @@ public final class SqlIdentifiers {
         if (!isValid(schema) || !isValid(table)) {
             throw new PostboxConfigurationException(configKey, name,
                     "must be 'table' or 'schema.table', each part matching " + PATTERN_TEXT);
+        }
+        if (isSystemName(schema) || isSystemName(table)) {
+            throw new PostboxConfigurationException(configKey, name,
+                    "schemas and tables named pg_* or information_schema belong to PostgreSQL's system catalogs");
         }
         return name;
     }

@@ -37,6 +37,22 @@ class SqlIdentifiersTest {
                 .isInstanceOf(PostboxConfigurationException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pg_class", "pg_catalog.outbox_event", "information_schema.tables", "public.pg_authid",
+            "pg_toast.outbox"})
+    void systemCatalogNamesAreRejected(String name) {
+        assertThatThrownBy(() -> SqlIdentifiers.requireQualified("postbox.outbox.table", name))
+                .isInstanceOf(PostboxConfigurationException.class)
+                .hasMessageContaining("system catalogs");
+    }
+
+    @org.junit.jupiter.api.Test
+    void unqualifiedSystemNamesAreRejectedToo() {
+        assertThatThrownBy(() -> SqlIdentifiers.require("postbox.relay.offset-table", "pg_stat_activity"))
+                .isInstanceOf(PostboxConfigurationException.class)
+                .hasMessageContaining("system catalogs");
+    }
+
     @org.junit.jupiter.api.Test
     void controlCharactersNeverReachTheMessage() {
         assertThatThrownBy(() -> SqlIdentifiers.require("k", "bad\nname"))

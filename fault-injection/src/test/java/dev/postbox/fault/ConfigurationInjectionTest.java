@@ -48,6 +48,8 @@ class ConfigurationInjectionTest {
         HOSTILE.put("a".repeat(64), "64 characters (PostgreSQL truncates to 63: another table)");
         HOSTILE.put("public.outbox_event.x", "three-part name");
         HOSTILE.put("$1", "placeholder");
+        HOSTILE.put("pg_catalog.pg_authid", "PostgreSQL system catalog");
+        HOSTILE.put("information_schema.tables", "SQL standard information schema");
     }
 
     static final List<String> RELAY_KEYS = List.of("postbox.relay.outbox-table", "postbox.relay.offset-table",

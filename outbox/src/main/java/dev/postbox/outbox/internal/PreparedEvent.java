@@ -13,5 +13,10 @@ public record PreparedEvent(
         Instant timestamp,
         String headersJson,
         String tracingSpanContext,
-        String description) {
+        Object source) {
+
+    /** How the event is named in errors and logs; built only when needed. */
+    public String description() {
+        return String.valueOf(source);
+    }
 }

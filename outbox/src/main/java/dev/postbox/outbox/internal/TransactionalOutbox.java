@@ -144,10 +144,14 @@ public final class TransactionalOutbox implements Outbox {
             }
         }
         Map<String, String> headers = event.headers();
-        JsonObjectBuilder headerJson = json.createObjectBuilder();
-        headers.forEach(headerJson::add);
+        String headersJson = "{}";
+        if (!headers.isEmpty()) {
+            JsonObjectBuilder headerJson = json.createObjectBuilder();
+            headers.forEach(headerJson::add);
+            headersJson = headerJson.build().toString();
+        }
         return new PreparedEvent(event.id(), event.aggregateType(), event.aggregateId(), event.type(), payload,
-                event.timestamp(), headerJson.build().toString(), spanContext(headers), event.toString());
+                event.timestamp(), headersJson, spanContext(headers), event);
     }
 
     private String payloadJson(OutboxEvent event) {
