@@ -6,8 +6,10 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real Kafka broker in this JVM (KRaft, one combined broker+controller node, Kafka's own test kit from Maven
- * Central), listening on loopback. Modules that use it declare {@code org.apache.kafka:kafka-test-common-runtime}
- * with test scope.
+ * Central). Its advertised listeners are {@code localhost}, so every client talks over loopback; note that the test
+ * kit pre-binds its two ports on the wildcard address (Kafka's {@code PreboundSocketFactoryManager}, not
+ * configurable), so run it on machines whose firewall keeps random high ports closed. Modules that use it declare
+ * {@code org.apache.kafka:kafka-test-common-runtime} with test scope.
  */
 public final class KafkaBroker implements AutoCloseable {
 
