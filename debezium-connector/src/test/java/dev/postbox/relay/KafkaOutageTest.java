@@ -4,6 +4,7 @@ import static dev.postbox.relay.RelayTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TcpProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

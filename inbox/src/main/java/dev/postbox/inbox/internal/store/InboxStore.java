@@ -78,15 +78,11 @@ public final class InboxStore {
                 + "VALUES (?, ?, ?, ?, 'IN_PROGRESS', 1, ?, clock_timestamp() + ? * interval '1 millisecond', ?, "
                 + "clock_timestamp(), ?, ?) ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, r.id());
-            ps.setString(2, r.scope());
-            ps.setString(3, r.key());
-            ps.setString(4, r.fingerprint());
-            ps.setInt(5, r.maxAttempts());
-            ps.setLong(6, lease.toMillis());
-            ps.setObject(7, token);
-            ps.setString(8, r.handler());
-            ps.setString(9, r.arguments());
+            int i = newRecord(ps, r);
+            ps.setLong(i++, lease.toMillis());
+            ps.setObject(i++, token);
+            ps.setString(i++, r.handler());
+            ps.setString(i, r.arguments());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -234,13 +230,9 @@ public final class InboxStore {
                 + "VALUES (?, ?, ?, ?, 'RECEIVED', 0, ?, clock_timestamp(), ?, ?) "
                 + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, r.id());
-            ps.setString(2, r.scope());
-            ps.setString(3, r.key());
-            ps.setString(4, r.fingerprint());
-            ps.setInt(5, r.maxAttempts());
-            ps.setString(6, r.handler());
-            ps.setString(7, r.arguments());
+            int i = newRecord(ps, r);
+            ps.setString(i++, r.handler());
+            ps.setString(i, r.arguments());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

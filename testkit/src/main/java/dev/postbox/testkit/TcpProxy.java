@@ -1,4 +1,4 @@
-package dev.postbox.relay;
+package dev.postbox.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,30 +13,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy that can be cut and restored: the test makes a real Kafka broker unreachable (as a network
  * partition or a dead broker looks to a client) and brings it back, without restarting the broker.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile int targetPort;
     private volatile boolean cut;
 
-    TcpProxy() throws IOException {
+    public TcpProxy() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::acceptLoop, "tcp-proxy-" + server.getLocalPort());
         accept.setDaemon(true);
         accept.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
-    void forwardTo(int port) {
+    public void forwardTo(int port) {
         this.targetPort = port;
     }
 
     /** Closes every connection and refuses new ones until {@link #restore()}. */
-    void cut() {
+    public void cut() {
         cut = true;
         for (Socket s : open) {
             closeQuietly(s);
@@ -44,7 +44,7 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
-    void restore() {
+    public void restore() {
         cut = false;
     }
 
