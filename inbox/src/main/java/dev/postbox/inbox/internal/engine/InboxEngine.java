@@ -106,58 +106,37 @@ public final class InboxEngine {
     private Outcome firstDelivery(Invocation inv) throws Exception {
         NewRecord record = new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(),
                 inv.policy().maxAttempts(), inv.handlerId(), inv.arguments());
-        Instant[] started = new Instant[1];
-        Object[] value = new Object[1];
-        StoredResult[] stored = new StoredResult[1];
-        StoredResult[] answer = new StoredResult[1];
+        HandlerStart start = new HandlerStart();
+        FirstRun run;
         try {
-            boolean done = tx.requiresNew(() -> {
+            run = tx.requiresNew(() -> {
                 KeyPeek peek = store.lockKeyAndFind(inv.scope(), inv.key());
                 if (peek.row().isPresent()) {
-                    InboxRow row = peek.row().get();
                     // the common duplicate answers from what was just read; other states need a claim
-                    if (!row.fingerprint().equals(inv.fingerprint())) {
-                        throw new PayloadMismatchException(inv.scope(), inv.key());
-                    }
-                    if (row.status() == InboxStatus.COMPLETED) {
-                        answer[0] = row.result() == null ? StoredResult.none() : row.result();
-                        return true;
-                    }
-                    if (row.status() == InboxStatus.DEAD) {
-                        throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
-                    }
-                    return false;
+                    StoredResult settled = settledAnswer(inv, peek.row().get());
+                    return settled == null ? FirstRun.NEEDS_CLAIM : FirstRun.stored(settled);
                 }
                 if (!peek.locked()) {
                     throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
                             + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
                 }
-                started[0] = peek.startedAt();
-                Object v = inv.body().call();
-                StoredResult result = encode(inv.codec(), v);
+                start.at = peek.startedAt();
+                Object value = inv.body().call();
+                StoredResult result = encode(inv.codec(), value);
                 if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
                     throw new RecordAppearedException(); // e.g. Inbox.receive of the same key: roll back, claim
                 }
-                value[0] = v;
-                stored[0] = result;
-                return true;
+                return FirstRun.ran(value, result);
             });
-            if (!done) {
-                return null;
-            }
-            if (answer[0] != null) {
-                return new Outcome(inv.codec().decode(answer[0]), true, answer[0]);
-            }
-            return new Outcome(value[0], false, stored[0]);
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
             if (failure instanceof RecordAppearedException) {
                 return null;
             }
-            if (started[0] == null) {
+            if (start.at == null) {
                 throw rethrowable(failure); // the handler never ran (409, database down): nothing to record
             }
-            Instant startedAt = started[0];
+            Instant startedAt = start.at;
             throw onFailure(inv.scope(), inv.key(), 1, record.maxAttempts(), inv.policy(), inv.codec(), failure,
                     inv.deferrable(), new Recorder() {
                         // The attempt's transaction rolled back and released the key: wait for it again, so that
@@ -179,6 +158,32 @@ public final class InboxEngine {
                         }
                     });
         }
+        return switch (run.kind()) {
+            case RAN -> new Outcome(run.value(), false, run.stored());
+            case STORED -> new Outcome(inv.codec().decode(run.stored()), true, run.stored());
+            case NEEDS_CLAIM -> null;
+        };
+    }
+
+    /**
+     * The one decision every look at an existing record starts with (first delivery and claim alike): the same key
+     * with another payload is a mismatch, a COMPLETED record answers with its stored result, a DEAD one with its
+     * reason.
+     *
+     * @return the stored result to answer with, or null when the record needs a claim (RECEIVED, FAILED,
+     *     IN_PROGRESS)
+     * @throws PayloadMismatchException the record's fingerprint differs
+     * @throws ProcessingDeadException the record is DEAD
+     */
+    private static StoredResult settledAnswer(Invocation inv, InboxRow row) {
+        if (!row.fingerprint().equals(inv.fingerprint())) {
+            throw new PayloadMismatchException(inv.scope(), inv.key());
+        }
+        return switch (row.status()) {
+            case COMPLETED -> row.result() == null ? StoredResult.none() : row.result();
+            case DEAD -> throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
+            case RECEIVED, IN_PROGRESS, FAILED -> null;
+        };
     }
 
     private Decision claimOrAnswer(Invocation inv) throws Exception {
@@ -201,37 +206,29 @@ public final class InboxEngine {
     }
 
     private Decision decide(Invocation inv, InboxRow row) throws Exception {
-        if (!row.fingerprint().equals(inv.fingerprint())) {
-            throw new PayloadMismatchException(inv.scope(), inv.key());
+        StoredResult settled = settledAnswer(inv, row);
+        if (settled != null) {
+            return Decision.answer(settled);
         }
-        switch (row.status()) {
-            case COMPLETED:
-                return Decision.answer(row.result() == null ? StoredResult.none() : row.result());
-            case DEAD:
-                throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
-            case IN_PROGRESS:
-                if (row.leaseLive()) {
-                    throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
-                            + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
-                }
-                if (row.attempts() >= row.maxAttempts()) {
-                    String reason = deadAfterCrash(row);
-                    store.markDead(row.id(), reason);
-                    return Decision.dead(reason);
-                }
-                LOG.warning(() -> "taking over key '" + inv.key() + "' of scope '" + inv.scope()
-                        + "': the lease of attempt " + row.attempts() + " expired (worker crashed or too slow)");
-                return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
-            case FAILED:
-            case RECEIVED:
-                if (!row.due()) {
-                    throw new ProcessingDeferredException(inv.scope(), inv.key(), row.attempts(),
-                            row.nextAttemptAt(), null);
-                }
-                return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
-            default:
-                throw new IllegalStateException("unknown inbox status " + row.status());
+        if (row.status() == InboxStatus.IN_PROGRESS) {
+            if (row.leaseLive()) {
+                throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
+                        + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
+            }
+            if (row.attempts() >= row.maxAttempts()) {
+                String reason = deadAfterCrash(row);
+                store.markDead(row.id(), reason);
+                return Decision.dead(reason);
+            }
+            LOG.warning(() -> "taking over key '" + inv.key() + "' of scope '" + inv.scope()
+                    + "': the lease of attempt " + row.attempts() + " expired (worker crashed or too slow)");
+            return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
         }
+        // RECEIVED or FAILED: run when due, else tell the caller when it will run
+        if (!row.due()) {
+            throw new ProcessingDeferredException(inv.scope(), inv.key(), row.attempts(), row.nextAttemptAt(), null);
+        }
+        return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
     }
 
     static String deadAfterCrash(InboxRow row) {
@@ -249,18 +246,15 @@ public final class InboxEngine {
      */
     public Outcome run(String scope, String key, Claim claim, Policy policy, ResultCodec codec, Callable<Object> body,
             boolean deferrable) throws Exception {
-        Object value;
-        StoredResult[] stored = new StoredResult[1];
         try {
-            value = tx.requiresNew(() -> {
-                Object v = body.call();
-                StoredResult result = encode(codec, v);
+            return tx.requiresNew(() -> {
+                Object value = body.call();
+                StoredResult result = encode(codec, value);
                 if (!store.complete(claim.id(), claim.token(), result, policy.retention())) {
                     // another worker owns the record now: roll back so the effect is not applied twice
                     throw new LeaseLostException();
                 }
-                stored[0] = result;
-                return v;
+                return new Outcome(value, false, result);
             });
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
@@ -284,7 +278,6 @@ public final class InboxEngine {
                         }
                     });
         }
-        return new Outcome(value, false, stored[0]);
     }
 
     /** Where a failed attempt is recorded: on its claimed record, or as a new record for a first delivery. */
@@ -380,6 +373,29 @@ public final class InboxEngine {
             cause = cause.getCause();
         }
         return text.toString();
+    }
+
+    /** How the first-delivery transaction ended: the handler ran, the record answered, or a claim is needed. */
+    private record FirstRun(Kind kind, Object value, StoredResult stored) {
+        enum Kind { RAN, STORED, NEEDS_CLAIM }
+
+        static final FirstRun NEEDS_CLAIM = new FirstRun(Kind.NEEDS_CLAIM, null, null);
+
+        static FirstRun ran(Object value, StoredResult stored) {
+            return new FirstRun(Kind.RAN, value, stored);
+        }
+
+        static FirstRun stored(StoredResult stored) {
+            return new FirstRun(Kind.STORED, null, stored);
+        }
+    }
+
+    /**
+     * When the handler of a first delivery began (database clock), set inside its transaction; still null when the
+     * transaction failed before the handler ran, in which case there is no attempt to record.
+     */
+    private static final class HandlerStart {
+        Instant at;
     }
 
     /** What the claim transaction decided. */
