@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.engine;
 
+import dev.postbox.common.internal.Failures;
 import dev.postbox.inbox.DuplicateInProgressException;
 import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.InboxStatus;
@@ -464,7 +465,7 @@ public final class InboxEngine {
         boolean retryable = !(failure instanceof PermanentFailure) && policy.isRetryable(failure);
         boolean dead = !retryable || attempt >= maxAttempts;
         Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(attempt, random);
-        String error = describe(failure);
+        String error = Failures.describe(failure);
         String where = Messages.where(scope, key);
         try {
             boolean recorded = recorder.fail(error, delay, dead);
@@ -520,16 +521,6 @@ public final class InboxEngine {
                 return current;
             }
         }
-    }
-
-    static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(failure.toString());
-        Throwable cause = failure.getCause();
-        for (int depth = 0; cause != null && cause != failure && depth < 3; depth++) {
-            text.append(" <- ").append(cause);
-            cause = cause.getCause();
-        }
-        return text.toString();
     }
 
     /** How the first-delivery transaction ended: the handler ran, the record answered, or a claim is needed. */

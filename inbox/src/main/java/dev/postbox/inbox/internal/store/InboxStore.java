@@ -1,6 +1,8 @@
 package dev.postbox.inbox.internal.store;
 
 import dev.postbox.inbox.InboxStatus;
+import dev.postbox.common.internal.Failures;
+import dev.postbox.common.internal.Jsonp;
 import dev.postbox.inbox.internal.json.CanonicalJson;
 import jakarta.json.JsonString;
 import java.sql.Connection;
@@ -192,12 +194,12 @@ public final class InboxStore {
             ps.setObject(7, started);
             ps.setString(8, r.handler());
             ps.setString(9, r.arguments());
-            ps.setString(10, shorten(error, MAX_ERROR));
+            ps.setString(10, Failures.shorten(error, MAX_ERROR));
             ps.setObject(11, delay, Types.BIGINT);
             ps.setObject(12, delay, Types.BIGINT);
             ps.setObject(13, started);
             ps.setString(14, status);
-            ps.setString(15, shorten(error, MAX_HISTORY_ERROR));
+            ps.setString(15, Failures.shorten(error, MAX_HISTORY_ERROR));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -353,12 +355,12 @@ public final class InboxStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             String status = dead ? "DEAD" : "FAILED";
             ps.setString(1, status);
-            ps.setString(2, shorten(error, MAX_ERROR));
+            ps.setString(2, Failures.shorten(error, MAX_ERROR));
             Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
             ps.setObject(3, delay, Types.BIGINT);
             ps.setObject(4, delay, Types.BIGINT);
             ps.setString(5, status);
-            ps.setString(6, shorten(error, MAX_HISTORY_ERROR));
+            ps.setString(6, Failures.shorten(error, MAX_HISTORY_ERROR));
             ps.setObject(7, id);
             ps.setObject(8, token);
             return ps.executeUpdate() == 1;
@@ -371,9 +373,9 @@ public final class InboxStore {
                 + "locked_until = NULL, next_attempt_at = NULL, updated_at = clock_timestamp(), " + APPEND_HISTORY
                 + " WHERE id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, shorten(reason, MAX_ERROR));
+            ps.setString(1, Failures.shorten(reason, MAX_ERROR));
             ps.setString(2, "LEASE_EXPIRED");
-            ps.setString(3, shorten(reason, MAX_HISTORY_ERROR));
+            ps.setString(3, Failures.shorten(reason, MAX_HISTORY_ERROR));
             ps.setObject(4, id);
             ps.executeUpdate();
         }
@@ -454,23 +456,8 @@ public final class InboxStore {
     }
 
     private static String headersJson(Map<String, String> headers) {
-        var builder = dev.postbox.inbox.internal.json.Jsonp.provider().createObjectBuilder();
+        var builder = Jsonp.provider().createObjectBuilder();
         headers.forEach(builder::add);
         return builder.build().toString();
-    }
-
-    static String shorten(String text, int max) {
-        if (text == null) {
-            return null;
-        }
-        // never split a surrogate pair: PostgreSQL rejects invalid UTF-16 halves
-        if (text.length() <= max) {
-            return text;
-        }
-        int end = max - 3;
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(0, end) + "...";
     }
 }
