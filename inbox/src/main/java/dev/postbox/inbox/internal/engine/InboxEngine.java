@@ -47,8 +47,8 @@ import javax.sql.DataSource;
  *   <tr><td>(none)</td><td>first delivery, handler fails: retryable, attempts left / otherwise</td>
  *       <td>FAILED / DEAD</td><td>{@code firstDelivery} → {@code onFailure}</td></tr>
  *   <tr><td>(none)</td><td>{@code Inbox.receive}</td><td>RECEIVED (due now)</td><td>{@link #receive}</td></tr>
- *   <tr><td>(none)</td><td>a delivery of a key whose first delivery recorded nothing yet took the claim path</td>
- *       <td>IN_PROGRESS</td><td>{@code claimOrAnswer}</td></tr>
+ *   <tr><td>(none)</td><td>a delivery on the claim path finds the record gone (purged meanwhile)</td>
+ *       <td>IN_PROGRESS (attempt 1, leased)</td><td>{@code claimOrAnswer}</td></tr>
  *   <tr><td>RECEIVED, FAILED (due)</td><td>redelivery or scheduler claims it</td><td>IN_PROGRESS</td>
  *       <td>{@code decide}, {@link #claimDue}</td></tr>
  *   <tr><td>IN_PROGRESS (lease expired)</td><td>redelivery or scheduler takes it over: attempts left / none</td>
