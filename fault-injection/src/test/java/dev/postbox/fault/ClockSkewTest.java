@@ -83,7 +83,7 @@ class ClockSkewTest {
             assertThat(behind.scheduler().runDue()).as("records claimed by the instance an hour behind").isEqualTo(1);
             assertThat(db.effects()).isEqualTo(Map.of(id, 1));
             assertThat(db.count("SELECT attempts " + row)).isEqualTo(2);
-            assertThat(ahead.inbox().process(Consumers.SCOPE, id.toString(), payload, String.class))
+            assertThat(ahead.inbox().process(Consumers.SCOPE, id.toString(), payload, String.class).value())
                     .isEqualTo("applied " + id);
             Report.figure("clock skew: retries", "app clocks +1 h and -1 h: retry due " + delay + " s after the "
                     + "failure in database time; not run early by the instance ahead, run on time by the instance "
@@ -105,9 +105,9 @@ class ClockSkewTest {
             UUID accepted = UUID.randomUUID();
             byte[] body = Payloads.of(accepted, "hook", 1, null).getBytes(StandardCharsets.UTF_8);
             Map<String, String> headers = sender.headers(accepted.toString(), Instant.now(), body);
-            assertThat(plus4.inbox().processWebhook(Consumers.SCOPE, headers::get, body, String.class))
+            assertThat(plus4.inbox().processWebhook(Consumers.SCOPE, headers::get, body, String.class).value())
                     .isEqualTo("applied " + accepted);
-            assertThat(minus4.inbox().processWebhook(Consumers.SCOPE, headers::get, body, String.class))
+            assertThat(minus4.inbox().processWebhook(Consumers.SCOPE, headers::get, body, String.class).value())
                     .as("the same webhook resent to an instance 4 min behind").isEqualTo("applied " + accepted);
 
             UUID rejected = UUID.randomUUID();

@@ -97,8 +97,8 @@ class ConfigurationInjectionTest {
             });
             UUID id = UUID.randomUUID();
             String key = "k'; DELETE FROM postbox_inbox; --";
-            assertThat(inbox.inbox().process(scope, key, "\"" + id + "\"", String.class)).isEqualTo("ok");
-            assertThat(inbox.inbox().process(scope, key, "\"" + id + "\"", String.class)).isEqualTo("ok");
+            assertThat(inbox.inbox().process(scope, key, "\"" + id + "\"", String.class).value()).isEqualTo("ok");
+            assertThat(inbox.inbox().process(scope, key, "\"" + id + "\"", String.class).value()).isEqualTo("ok");
         }
         assertThat(db.count("SELECT count(*) FROM victim")).isEqualTo(1);
         assertThat(db.count("SELECT count(*) FROM effect")).isEqualTo(1);

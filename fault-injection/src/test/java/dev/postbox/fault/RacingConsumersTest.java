@@ -108,7 +108,8 @@ class RacingConsumersTest {
                         go.await();
                         while (true) {
                             try {
-                                return runtime.inbox().process(Consumers.SCOPE, id.toString(), payload, String.class);
+                                return runtime.inbox().process(Consumers.SCOPE, id.toString(), payload, String.class)
+                                        .value();
                             } catch (DuplicateInProgressException e) {
                                 inProgressAnswers.incrementAndGet();
                                 Thread.sleep(2);
@@ -174,7 +175,7 @@ class RacingConsumersTest {
                 String payload = Payloads.of(id, "lease", m, null);
                 // the first delivery fails alone, so that the racers all meet a record to claim
                 assertThatThrownBy(() -> runtimes.get(0).inbox().process(Consumers.SCOPE, id.toString(), payload,
-                        String.class)).isInstanceOf(ProcessingDeferredException.class);
+                        String.class).value()).isInstanceOf(ProcessingDeferredException.class);
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<String>> answers = new ArrayList<>();
                 for (InboxRuntime runtime : runtimes) {
@@ -182,7 +183,8 @@ class RacingConsumersTest {
                         go.await();
                         while (true) {
                             try {
-                                return runtime.inbox().process(Consumers.SCOPE, id.toString(), payload, String.class);
+                                return runtime.inbox().process(Consumers.SCOPE, id.toString(), payload, String.class)
+                                        .value();
                             } catch (DuplicateInProgressException e) {
                                 if (e.getMessage().contains("took the record over")) {
                                     leaseLost.incrementAndGet();

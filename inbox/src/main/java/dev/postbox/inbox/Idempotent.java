@@ -12,12 +12,13 @@ import java.lang.annotation.Target;
 /**
  * Runs the annotated CDI business method once per idempotency key.
  *
- * <p>The first call for a key claims an inbox record (committed in its own short transaction), then runs the
- * method in a new transaction that also stores the result and marks the record completed: the business work and
- * the "done" mark commit together or not at all. Duplicates get the stored result; a duplicate while the first
- * call runs gets {@link DuplicateInProgressException}; the same key with another payload gets
- * {@link PayloadMismatchException}. A retryable failure is recorded and retried later with exponential backoff
- * (each attempt in a new transaction) until {@link #maxAttempts()}, then the record is {@link InboxStatus#DEAD}.
+ * <p>The first call for a key runs the method in one new transaction that holds the key's lock and, before it
+ * commits, inserts the record {@link InboxStatus#COMPLETED} with the stored result: the business work and the
+ * "done" mark commit together or not at all, and a crash leaves nothing behind. Duplicates get the stored result;
+ * a duplicate while the first call runs gets {@link DuplicateInProgressException}; the same key with another
+ * payload gets {@link PayloadMismatchException}. A retryable failure is recorded as {@link InboxStatus#FAILED}
+ * and retried later with exponential backoff (each retry claims the record, then runs in a new transaction)
+ * until {@link #maxAttempts()}, then the record is {@link InboxStatus#DEAD}.
  *
  * <pre>{@code
  * @Idempotent(key = "event.id", maxAttempts = 5, initialDelay = "PT2S")

@@ -10,11 +10,12 @@ import java.util.function.Function;
  * @Inject Inbox inbox;
  *
  * void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
- *     inbox.register("stripe", payload -> ledger.apply(payload));          // once per application
+ *     inbox.register("stripe", StripeEvent.class, event -> ledger.apply(event));   // once per application
  * }
  *
  * // in a JAX-RS method that reads the raw body as byte[]
- * String result = inbox.processWebhook("stripe", headers::getHeaderString, body, String.class);
+ * InboxResult<Receipt> result = inbox.processWebhook("stripe", headers::getHeaderString, body, Receipt.class);
+ * if (result.replayed()) { ... }                     // a resent webhook: the stored receipt, the handler did not run
  * }</pre>
  *
  * Per-scope options come from configuration ({@code postbox.inbox."stripe".max-attempts}, ...).
@@ -28,25 +29,39 @@ public interface Inbox {
     void register(String scope, PayloadHandler<?> handler);
 
     /**
+     * Registers the handler of a scope that gets the payload bound by JSON-B to {@code payloadType} (properties the
+     * type lacks are ignored). Like {@link #register(String, PayloadHandler)} otherwise. A payload that does not
+     * bind is refused by {@link #process} and {@link #receive} with {@link InvalidMessageException} (reason
+     * {@link InvalidMessageException.Reason#NOT_BINDABLE}) before anything is written: a definite answer, never
+     * retried.
+     */
+    <T> void register(String scope, Class<T> payloadType, TypedPayloadHandler<? super T, ?> handler);
+
+    /**
      * Processes a JSON payload once: runs the scope's handler now in a new transaction, or returns the stored
      * result of an earlier run with the same key and payload.
      *
-     * @param key the idempotency key; null to use the payload's canonical hash
-     * @return the handler's result, or the stored one converted to {@code resultType}
-     * @throws InvalidMessageException null, oversized or malformed payload (nothing is written)
+     * @param key the idempotency key; null to use the payload's own message id ({@code event_id}, ...), else its
+     *     canonical hash
+     * @return the handler's result, or the stored one converted to {@code resultType}, with whether it was
+     *     replayed and the record's id
+     * @throws InvalidMessageException null, oversized, malformed or (typed handler) unbindable payload (nothing is
+     *     written)
      * @throws DuplicateInProgressException the key is being processed right now
      * @throws PayloadMismatchException the key was used with another payload
      * @throws ProcessingDeferredException the handler failed and a retry is scheduled
      * @throws ProcessingDeadException the record is dead
      */
-    <R> R process(String scope, String key, String payloadJson, Class<R> resultType);
+    <R> InboxResult<R> process(String scope, String key, String payloadJson, Class<R> resultType);
 
     /**
      * Records a JSON payload as {@link InboxStatus#RECEIVED} and returns at once; the scheduler runs the scope's
      * handler soon after, with retries. For senders that want a quick acknowledgement.
      *
-     * @param key the idempotency key; null to use the payload's canonical hash
+     * @param key the idempotency key; null to use the payload's own message id, else its canonical hash
      * @return true when the message is new, false when the key was seen before with the same payload
+     * @throws InvalidMessageException null, oversized, malformed or (typed handler) unbindable payload (nothing is
+     *     written)
      * @throws PayloadMismatchException the key was used with another payload
      */
     boolean receive(String scope, String key, String payloadJson);
@@ -57,10 +72,12 @@ public interface Inbox {
      *
      * @param header looks a request header up by lower-case name
      * @param rawBody the body exactly as received (the signature covers these bytes)
+     * @return as {@link #process}
      * @throws dev.postbox.common.WebhookVerificationException signature, timestamp or headers not valid; nothing
      *     is written
      */
-    <R> R processWebhook(String name, Function<String, String> header, byte[] rawBody, Class<R> resultType);
+    <R> InboxResult<R> processWebhook(String name, Function<String, String> header, byte[] rawBody,
+            Class<R> resultType);
 
     /** History and replay of records. */
     InboxHistory history();

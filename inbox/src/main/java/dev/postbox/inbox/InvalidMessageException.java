@@ -2,7 +2,8 @@ package dev.postbox.inbox;
 
 /**
  * The message cannot be accepted: no payload, a payload over {@code postbox.inbox.max-payload-bytes}, malformed
- * JSON, arguments that cannot be stored, or an unusable key. Thrown before anything is written: no record is
+ * JSON, JSON that does not bind to a typed handler's payload type, arguments that cannot be stored, or an unusable
+ * key. Thrown before anything is written: no record is
  * left behind. HTTP 400 (413 when too large).
  */
 public class InvalidMessageException extends InboxException {
@@ -12,6 +13,8 @@ public class InvalidMessageException extends InboxException {
         NULL_PAYLOAD,
         TOO_LARGE,
         MALFORMED,
+        /** Valid JSON that JSON-B cannot bind to the payload type of the scope's handler. */
+        NOT_BINDABLE,
         INVALID_KEY
     }
 

@@ -4,28 +4,31 @@ import dev.postbox.common.StandardWebhooks;
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InvalidMessageException;
+import dev.postbox.inbox.InboxResult;
 import dev.postbox.inbox.PayloadHandler;
-import dev.postbox.inbox.PayloadMismatchException;
+import dev.postbox.inbox.TypedPayloadHandler;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
 import dev.postbox.inbox.internal.engine.Invocation;
 import dev.postbox.inbox.internal.engine.JsonResultCodec;
 import dev.postbox.inbox.internal.engine.Outcome;
-import dev.postbox.inbox.internal.store.InboxRow;
+import dev.postbox.inbox.internal.engine.PermanentFailure;
 import dev.postbox.inbox.internal.store.NewRecord;
 import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
-/** The programmatic {@link Inbox}: scopes with registered {@link PayloadHandler}s. */
+/** The programmatic {@link Inbox}: scopes with registered {@link PayloadHandler}s or {@link TypedPayloadHandler}s. */
 public final class DefaultInbox implements Inbox {
 
     /** Handler ids of programmatic scopes, as stored in the handler column. */
@@ -40,6 +43,8 @@ public final class DefaultInbox implements Inbox {
     private final InboxHistory history;
     private final Clock clock;
     private final Map<String, StandardWebhooks> verifiers = new ConcurrentHashMap<>();
+    /** Programmatic scopes registered on this instance, by name. */
+    private final Map<String, Scope<?>> scopes = new ConcurrentHashMap<>();
 
     public DefaultInbox(InboxEngine engine, HandlerRegistry registry, InboxConfig config, Jsonb jsonb,
             InboxHistory history, Clock clock) {
@@ -53,28 +58,44 @@ public final class DefaultInbox implements Inbox {
 
     @Override
     public void register(String scope, PayloadHandler<?> handler) {
-        Messages.requireScope(scope);
-        Policy policy = config.policy(scope, InboxConfig.PolicySpec.UNSET, null, null);
-        registry.register(new HandlerRegistry.Handler(handlerId(scope), scope, policy,
-                new JsonResultCodec(jsonb, Object.class), handler::handle));
+        Objects.requireNonNull(handler, "handler");
+        register(scope, new Scope<String>(scope, String.class, json -> json, handler::handle));
     }
 
     @Override
-    public <R> R process(String scope, String key, String payloadJson, Class<R> resultType) {
+    public <T> void register(String scope, Class<T> payloadType, TypedPayloadHandler<? super T, ?> handler) {
+        Objects.requireNonNull(payloadType, "payloadType");
+        Objects.requireNonNull(handler, "handler");
+        register(scope, new Scope<T>(scope, payloadType, json -> bind(scope, payloadType, json), handler::handle));
+    }
+
+    private void register(String scope, Scope<?> registered) {
+        Messages.requireScope(scope);
+        Policy policy = config.policy(scope, InboxConfig.PolicySpec.UNSET, null, null);
+        registry.register(new HandlerRegistry.Handler(handlerId(scope), scope, policy,
+                new JsonResultCodec(jsonb, Object.class), registered::runStored));
+        scopes.put(scope, registered);
+    }
+
+    @Override
+    public <R> InboxResult<R> process(String scope, String key, String payloadJson, Class<R> resultType) {
         Messages.requireScope(scope);
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
         String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
                 : Messages.requireKey(scope, key, "the key argument");
+        Scope<?> registered = requireScope(scope);
         HandlerRegistry.Handler handler = requireHandler(scope);
+        Callable<Object> body = registered.call(payloadJson); // binds now: a payload that does not fit writes nothing
         JsonResultCodec codec = new JsonResultCodec(jsonb, resultType);
         Invocation invocation = new Invocation(scope, k, fingerprint, handler.id(), payloadJson, handler.policy(),
-                codec, () -> handler.invoker().invoke(payloadJson));
+                codec, body);
         Outcome outcome = Invocations.call(() -> engine.execute(invocation));
-        if (outcome.replayed() || outcome.value() == null || resultType.isInstance(outcome.value())) {
-            return resultType.cast(outcome.value());
+        Object value = outcome.value();
+        if (!outcome.replayed() && value != null && !resultType.isInstance(value)) {
+            // first run returned another type than asked for: answer exactly what a duplicate would get
+            value = codec.decode(outcome.stored());
         }
-        // first run returned another type than asked for: answer exactly what a duplicate would get
-        return resultType.cast(codec.decode(outcome.stored()));
+        return new InboxResult<>(resultType.cast(value), outcome.replayed(), outcome.recordId());
     }
 
     @Override
@@ -83,24 +104,16 @@ public final class DefaultInbox implements Inbox {
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
         String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
                 : Messages.requireKey(scope, key, "the key argument");
+        requireScope(scope).call(payloadJson); // binds now: a payload that does not fit writes nothing
         HandlerRegistry.Handler handler = requireHandler(scope);
         NewRecord record = new NewRecord(UUID.randomUUID(), scope, k, fingerprint, handler.policy().maxAttempts(),
                 handler.id(), payloadJson);
-        return Invocations.call(() -> engine.transactions().requiresNew(() -> {
-            engine.store().lockKey(scope, k); // not while a first delivery of the key runs (see InboxStore.lockKey)
-            if (engine.store().insertReceived(record)) {
-                return true;
-            }
-            Optional<InboxRow> existing = engine.store().lockByKey(scope, k);
-            if (existing.isPresent() && !existing.get().fingerprint().equals(fingerprint)) {
-                throw new PayloadMismatchException(scope, k);
-            }
-            return false;
-        }));
+        return Invocations.call(() -> engine.receive(record));
     }
 
     @Override
-    public <R> R processWebhook(String name, Function<String, String> header, byte[] rawBody, Class<R> resultType) {
+    public <R> InboxResult<R> processWebhook(String name, Function<String, String> header, byte[] rawBody,
+            Class<R> resultType) {
         StandardWebhooks verifier = verifiers.computeIfAbsent(name, this::verifier);
         if (rawBody == null) {
             throw new InvalidMessageException(InvalidMessageException.Reason.NULL_PAYLOAD, name,
@@ -128,10 +141,77 @@ public final class DefaultInbox implements Inbox {
         return StandardWebhooks.withSecrets(secrets).withTolerance(config.webhookTolerance(name)).withClock(clock);
     }
 
+    private Scope<?> requireScope(String scope) {
+        Scope<?> registered = scopes.get(scope);
+        if (registered == null) {
+            throw notRegistered(scope);
+        }
+        return registered;
+    }
+
     private HandlerRegistry.Handler requireHandler(String scope) {
-        return registry.get(handlerId(scope)).orElseThrow(() -> new IllegalStateException(
-                "no handler registered for inbox scope '" + scope + "': call Inbox.register(\"" + scope
-                        + "\", handler) first (e.g. at application start)"));
+        return registry.get(handlerId(scope)).orElseThrow(() -> notRegistered(scope));
+    }
+
+    private static IllegalStateException notRegistered(String scope) {
+        return new IllegalStateException("no handler registered for inbox scope '" + scope + "': call Inbox.register(\""
+                + scope + "\", handler) first (e.g. at application start)");
+    }
+
+    /** Binds a payload with JSON-B; a payload that does not fit is bad input, refused before anything is written. */
+    private <T> T bind(String scope, Class<T> type, String json) {
+        try {
+            return jsonb.fromJson(json, type);
+        } catch (JsonbException e) {
+            throw new InvalidMessageException(InvalidMessageException.Reason.NOT_BINDABLE, scope, "payload of scope '"
+                    + scope + "' does not bind to " + type.getName() + " (" + problem(e)
+                    + "); nothing was recorded", e);
+        }
+    }
+
+    /**
+     * JSON-B's own words (they name the property when JSON-B knows it), without the messages of deeper causes,
+     * which may quote the payload's values.
+     */
+    private static String problem(JsonbException e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c instanceof JsonbException && c != c.getCause(); c = c.getCause()) {
+            text.append(": ").append(c.getMessage());
+        }
+        return text.toString();
+    }
+
+    /**
+     * A registered scope: how its JSON payload becomes the handler's argument (as is, or bound by JSON-B), and the
+     * handler.
+     */
+    private record Scope<T>(String name, Class<T> type, Binder<T> binder, TypedPayloadHandler<? super T, ?> handler) {
+
+        /** Binds the payload now (throwing {@link InvalidMessageException}) and returns the call of the handler. */
+        Callable<Object> call(String json) {
+            T payload = binder.bind(json);
+            return () -> handler.handle(payload);
+        }
+
+        /**
+         * Runs the handler on a stored payload (a deferred retry or a received record): one that no longer binds
+         * (the type changed since) can never succeed, so the record goes DEAD at once.
+         */
+        Object runStored(String json) throws Exception {
+            T payload;
+            try {
+                payload = binder.bind(json);
+            } catch (InvalidMessageException e) {
+                throw new PermanentFailure("the stored payload of scope '" + name + "' no longer binds to "
+                        + type.getName() + ": " + e.getMessage(), e);
+            }
+            return handler.handle(payload);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder<T> {
+        T bind(String json);
     }
 
     private static String utf8(String name, byte[] body) {

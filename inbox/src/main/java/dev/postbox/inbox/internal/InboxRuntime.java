@@ -5,7 +5,6 @@ import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
 import dev.postbox.inbox.internal.engine.RetryScheduler;
-import dev.postbox.inbox.internal.store.InboxStore;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Clock;
@@ -18,7 +17,7 @@ import java.util.function.DoubleSupplier;
 import javax.sql.DataSource;
 
 /**
- * The inbox wired together without CDI: store, engine, handler registry, scheduler, {@link Inbox} and
+ * The inbox wired together without CDI: engine, handler registry, scheduler, {@link Inbox} and
  * {@link InboxHistory}. The CDI layer builds one per application; tests build their own.
  */
 public final class InboxRuntime implements AutoCloseable {
@@ -37,9 +36,8 @@ public final class InboxRuntime implements AutoCloseable {
     private InboxRuntime(Builder b) {
         this.config = b.config;
         this.jsonb = b.jsonb != null ? b.jsonb : JsonbBuilder.create();
-        InboxStore store = new InboxStore(Objects.requireNonNull(b.dataSource, "dataSource"), config.table());
-        this.engine = new InboxEngine(store, Objects.requireNonNull(b.transactions, "transactions"), config.lease(),
-                b.random);
+        this.engine = new InboxEngine(Objects.requireNonNull(b.dataSource, "dataSource"), config.table(),
+                Objects.requireNonNull(b.transactions, "transactions"), config.lease(), b.random);
         this.scheduler = new RetryScheduler(engine, registry, config);
         this.history = new DefaultInboxHistory(engine, registry, config);
         this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock);

@@ -71,6 +71,14 @@ public final class Messages {
         return key;
     }
 
+    /**
+     * {@code key 'k' in scope 's'}: how every log line and engine message names a record's key, so that one grep
+     * finds all lines about it.
+     */
+    public static String where(String scope, String key) {
+        return "key '" + key + "' in scope '" + scope + "'";
+    }
+
     public static String requireScope(String scope) {
         if (scope == null || scope.isBlank() || scope.length() > MAX_SCOPE_LENGTH) {
             throw new IllegalArgumentException("inbox scope must be 1-" + MAX_SCOPE_LENGTH + " characters, was "

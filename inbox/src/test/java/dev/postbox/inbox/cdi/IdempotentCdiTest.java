@@ -179,7 +179,7 @@ class IdempotentCdiTest {
     void theInboxBeanIsInjectable() {
         Inbox inbox = container.select(Inbox.class).get();
         inbox.register("cdi-programmatic", payload -> "seen " + payload.length());
-        assertThat(inbox.process("cdi-programmatic", "k", "{\"a\":1}", String.class)).isEqualTo("seen 7");
+        assertThat(inbox.process("cdi-programmatic", "k", "{\"a\":1}", String.class).value()).isEqualTo("seen 7");
         assertThat(inbox.history().find("cdi-programmatic", "k")).isPresent();
     }
 

@@ -8,6 +8,7 @@ import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxAttempt;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxRecord;
+import dev.postbox.inbox.InboxResult;
 import dev.postbox.inbox.InboxStatus;
 import dev.postbox.inbox.InvalidMessageException;
 import dev.postbox.inbox.MissingIdempotencyKeyException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,9 +40,10 @@ class InboxEngineTest {
     static void start() {
         database = InboxDatabase.create("inbox_engine");
         runtime = database.runtime(Map.of(
-                "postbox.inbox.\"flaky\".initial-delay", "PT0.4S", // long enough for the duplicate below to come before it
+                "postbox.inbox.\"flaky\".initial-delay", "PT0.05S",
                 "postbox.inbox.\"flaky\".backoff-factor", "3",
                 "postbox.inbox.\"flaky\".jitter", "0",
+                "postbox.inbox.\"waiting\".initial-delay", "PT1H", // a retry that never comes due during the test
                 "postbox.inbox.\"broken\".max-attempts", "3",
                 "postbox.inbox.\"broken\".initial-delay", "PT0.001S",
                 "postbox.inbox.\"no-overlap\".initial-delay", "PT0.005S",
@@ -62,9 +65,11 @@ class InboxEngineTest {
             database.effect(scope, "ids", payload);
             return "ok";
         });
-        assertThat(inbox.process(scope, null, "{\"event_id\": \"evt-9\", \"amount\": 5}", String.class)).isEqualTo("ok");
+        assertThat(inbox.process(scope, null, "{\"event_id\": \"evt-9\", \"amount\": 5}", String.class).value())
+                .isEqualTo("ok");
         // a redelivery, serialized differently: same id, same content -> the stored result
-        assertThat(inbox.process(scope, null, "{\"amount\":5.0,\"event_id\":\"evt-9\"}", String.class)).isEqualTo("ok");
+        assertThat(inbox.process(scope, null, "{\"amount\":5.0,\"event_id\":\"evt-9\"}", String.class).value())
+                .isEqualTo("ok");
         // the same event id with other content is not a new message
         assertThatThrownBy(() -> inbox.process(scope, null, "{\"event_id\": \"evt-9\", \"amount\": 6}", String.class))
                 .isInstanceOf(PayloadMismatchException.class);
@@ -95,7 +100,7 @@ class InboxEngineTest {
             results.add(pool.submit(() -> {
                 go.await();
                 try {
-                    return inbox.process(scope, "evt_1", payload, String.class);
+                    return inbox.process(scope, "evt_1", payload, String.class).value();
                 } catch (DuplicateInProgressException e) {
                     return "409";
                 }
@@ -112,7 +117,7 @@ class InboxEngineTest {
         assertThat(handlerCalls).hasValue(1);
         assertThat(answers.keySet()).isSubsetOf("charged", "409");
         assertThat(answers.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
-        assertThat(inbox.process(scope, "evt_1", payload, String.class)).isEqualTo("charged");
+        assertThat(inbox.process(scope, "evt_1", payload, String.class).value()).isEqualTo("charged");
         InboxRecord record = inbox.history().find(scope, "evt_1").orElseThrow();
         assertThat(record.status()).isEqualTo(InboxStatus.COMPLETED);
         assertThat(record.attempts()).isEqualTo(1);
@@ -144,7 +149,7 @@ class InboxEngineTest {
                         go.await();
                         while (true) {
                             try {
-                                return inbox.process(scope, key, "{\"k\":\"" + key + "\"}", String.class);
+                                return inbox.process(scope, key, "{\"k\":\"" + key + "\"}", String.class).value();
                             } catch (DuplicateInProgressException busy) {
                                 Thread.sleep(1);
                             }
@@ -202,7 +207,7 @@ class InboxEngineTest {
                         go.await();
                         while (true) {
                             try {
-                                return inbox.process(scope, key, "{\"k\":\"" + key + "\"}", String.class);
+                                return inbox.process(scope, key, "{\"k\":\"" + key + "\"}", String.class).value();
                             } catch (DuplicateInProgressException | ProcessingDeferredException retryLater) {
                                 Thread.sleep(1);
                             }
@@ -229,8 +234,8 @@ class InboxEngineTest {
         String first = "{\"sku\":\"A\",\"qty\":2}";
         String reordered = "{ \"qty\" : 2.0,\n \"sku\" : \"A\" }";
 
-        Map<?, ?> a = inbox.process(scope, "req-1", first, Map.class);
-        Map<?, ?> b = inbox.process(scope, "req-1", reordered, Map.class);
+        Map<?, ?> a = inbox.process(scope, "req-1", first, Map.class).value();
+        Map<?, ?> b = inbox.process(scope, "req-1", reordered, Map.class).value();
 
         assertThat(calls).hasValue(1);
         assertThat(a.get("order")).isEqualTo("o-1");
@@ -284,9 +289,6 @@ class InboxEngineTest {
         InboxRecord afterFirst = inbox.history().find(scope, "f-1").orElseThrow();
         assertThat(afterFirst.status()).isEqualTo(InboxStatus.FAILED);
         assertThat(afterFirst.lastError()).contains("downstream unavailable (1)");
-        // a duplicate while the retry waits gets the "deferred" answer and does not run the handler
-        assertThatThrownBy(() -> inbox.process(scope, "f-1", "{\"n\":1}", String.class))
-                .isInstanceOf(ProcessingDeferredException.class);
 
         runWhenDue();
         InboxRecord afterSecond = inbox.history().find(scope, "f-1").orElseThrow();
@@ -308,7 +310,33 @@ class InboxEngineTest {
         // ... and no retry started before it was due
         assertThat(done.history().get(1).startedAt()).isAfterOrEqualTo(afterFirst.nextAttemptAt());
         assertThat(done.history().get(2).startedAt()).isAfterOrEqualTo(afterSecond.nextAttemptAt());
-        assertThat(inbox.process(scope, "f-1", "{\"n\":1}", String.class)).isEqualTo("done");
+        assertThat(inbox.process(scope, "f-1", "{\"n\":1}", String.class).value()).isEqualTo("done");
+    }
+
+    /**
+     * A duplicate while the retry waits gets the "deferred" answer and does not run the handler. The retry is an
+     * hour away, so the duplicate is certain to come before it, however slow the machine.
+     */
+    @Test
+    void aDuplicateWhileTheRetryWaitsIsDeferredAndDoesNotRunTheHandler() {
+        String scope = "waiting";
+        AtomicInteger calls = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("downstream unavailable");
+        });
+        assertThatThrownBy(() -> inbox.process(scope, "w-1", "{\"n\":1}", String.class))
+                .isInstanceOf(ProcessingDeferredException.class);
+
+        assertThatThrownBy(() -> inbox.process(scope, "w-1", "{\"n\":1}", String.class))
+                .isInstanceOfSatisfying(ProcessingDeferredException.class, e -> {
+                    assertThat(e.attempts()).isEqualTo(1);
+                    assertThat(e.nextAttemptAt()).isAfter(java.time.Instant.now().plusSeconds(3000));
+                });
+        assertThat(calls).hasValue(1);
+        InboxRecord record = inbox.history().find(scope, "w-1").orElseThrow();
+        assertThat(record.status()).isEqualTo(InboxStatus.FAILED);
+        assertThat(record.attempts()).isEqualTo(1);
     }
 
     @Test
@@ -357,7 +385,7 @@ class InboxEngineTest {
         assertThat(done.history()).extracting(InboxAttempt::outcome)
                 .containsExactly("FAILED", "FAILED", "DEAD", "REPLAY", "COMPLETED");
         assertThat(database.effects(scope)).isEqualTo(1);
-        assertThat(inbox.process(scope, "b-1", "{\"x\":1}", String.class)).isEqualTo("repaired");
+        assertThat(inbox.process(scope, "b-1", "{\"x\":1}", String.class).value()).isEqualTo("repaired");
         assertThatThrownBy(() -> inbox.history().replay(dead.id())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("COMPLETED");
     }
@@ -395,6 +423,57 @@ class InboxEngineTest {
         assertThat(calls).hasValue(0);
         assertThat(database.rows(scope)).isZero();
         assertThat(database.rows("unregistered")).isZero();
+    }
+
+    /**
+     * A handler registered with a type gets the payload bound by JSON-B; the result says whether it was replayed and
+     * which record holds it; a payload that does not bind is refused before anything is written.
+     */
+    @Test
+    void aTypedHandlerGetsTheBoundPayloadAndAnUnbindablePayloadWritesNothing() throws Exception {
+        String scope = "typed";
+        List<Charge> seen = new CopyOnWriteArrayList<>();
+        inbox.register(scope, Charge.class, charge -> {
+            seen.add(charge);
+            return charge.amount() * 2;
+        });
+
+        InboxResult<Long> first = inbox.process(scope, "c-1", "{\"id\":\"c-1\",\"amount\":21,\"extra\":true}",
+                Long.class);
+        InboxResult<Long> again = inbox.process(scope, "c-1", "{\"extra\":true,\"amount\":21,\"id\":\"c-1\"}",
+                Long.class);
+        assertThat(first.value()).isEqualTo(42L);
+        assertThat(first.replayed()).isFalse();
+        assertThat(again.value()).isEqualTo(42L);
+        assertThat(again.replayed()).isTrue();
+        assertThat(again.recordId()).isEqualTo(first.recordId());
+        assertThat(inbox.history().find(first.recordId()).orElseThrow().key()).isEqualTo("c-1");
+        assertThat(seen).containsExactly(new Charge("c-1", 21));
+
+        assertThatThrownBy(() -> inbox.process(scope, "c-2", "{\"id\":\"c-2\",\"amount\":\"lots\"}", Long.class))
+                .isInstanceOfSatisfying(InvalidMessageException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.NOT_BINDABLE);
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                })
+                .hasMessageContaining("scope 'typed'").hasMessageContaining(Charge.class.getName())
+                .hasMessageContaining("amount");
+        assertThatThrownBy(() -> inbox.receive(scope, "c-3", "{\"id\":\"c-3\",\"amount\":[1]}"))
+                .isInstanceOfSatisfying(InvalidMessageException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidMessageException.Reason.NOT_BINDABLE));
+        assertThat(seen).hasSize(1);
+        assertThat(database.rows(scope)).isEqualTo(1);
+
+        // a received message is bound again when the scheduler runs it
+        assertThat(inbox.receive(scope, "c-4", "{\"id\":\"c-4\",\"amount\":5}")).isTrue();
+        assertThat(runtime.scheduler().runDue()).isEqualTo(1);
+        assertThat(seen).containsExactly(new Charge("c-1", 21), new Charge("c-4", 5));
+        InboxResult<Long> stored = inbox.process(scope, "c-4", "{\"id\":\"c-4\",\"amount\":5}", Long.class);
+        assertThat(stored.value()).isEqualTo(10L);
+        assertThat(stored.replayed()).isTrue();
+    }
+
+    /** The payload type of {@link #aTypedHandlerGetsTheBoundPayloadAndAnUnbindablePayloadWritesNothing}. */
+    public record Charge(String id, long amount) {
     }
 
     @Test

@@ -56,7 +56,7 @@ class InboxRecoveryTest {
             assertThat(done.attempts()).isEqualTo(2);
             assertThat(calls).hasValue(1);
             assertThat(database.effects(scope)).isEqualTo(1);
-            assertThat(after.inbox().process(scope, "p-1", "{\"v\":1}", String.class)).isEqualTo("booked");
+            assertThat(after.inbox().process(scope, "p-1", "{\"v\":1}", String.class).value()).isEqualTo("booked");
         } finally {
             after.close();
         }
@@ -139,7 +139,7 @@ class InboxRecoveryTest {
             Future<String> original = pool.submit(() -> {
                 while (true) {
                     try {
-                        return runtime.inbox().process(scope, "s-1", "{}", String.class);
+                        return runtime.inbox().process(scope, "s-1", "{}", String.class).value();
                     } catch (ProcessingDeferredException notDueYet) {
                         Thread.sleep(2);
                     }
@@ -153,7 +153,7 @@ class InboxRecoveryTest {
             String takeover = null;
             for (int i = 0; i < 3000 && takeover == null; i++) {
                 try {
-                    takeover = runtime.inbox().process(scope, "s-1", "{}", String.class);
+                    takeover = runtime.inbox().process(scope, "s-1", "{}", String.class).value();
                 } catch (DuplicateInProgressException stillLeased) {
                     Thread.sleep(5);
                 }
@@ -196,7 +196,7 @@ class InboxRecoveryTest {
         });
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<String> first = pool.submit(() -> runtime.inbox().process(scope, "f-1", "{}", String.class));
+            Future<String> first = pool.submit(() -> runtime.inbox().process(scope, "f-1", "{}", String.class).value());
             assertThat(running.await(30, TimeUnit.SECONDS)).isTrue();
             // the first delivery runs in one transaction: its record is not committed yet, its key lock is held
             assertThat(database.db.queryLong("SELECT count(*) FROM postbox_inbox WHERE scope = 'stalled-first'"))
@@ -205,7 +205,7 @@ class InboxRecoveryTest {
                     .isInstanceOf(DuplicateInProgressException.class);
             release.countDown();
             assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("done");
-            assertThat(runtime.inbox().process(scope, "f-1", "{}", String.class)).isEqualTo("done");
+            assertThat(runtime.inbox().process(scope, "f-1", "{}", String.class).value()).isEqualTo("done");
         } finally {
             release.countDown();
             pool.shutdown();

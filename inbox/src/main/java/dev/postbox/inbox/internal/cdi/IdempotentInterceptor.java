@@ -20,9 +20,10 @@ import java.io.Serializable;
  * The {@link Idempotent} interceptor.
  *
  * <p>Priority {@code PLATFORM_BEFORE + 100} (= 100): it must run before {@code @Transactional} (200), so that the
- * claim commits in its own transaction and the business method's own {@code @Transactional(REQUIRED)} joins the
- * new transaction that also marks the record completed. Application and library interceptors (fault tolerance,
- * metrics, at 1000 and above) run inside one attempt.
+ * inbox's transactions are its own and the business method's {@code @Transactional(REQUIRED)} joins the inbox's
+ * new transaction: on a first delivery the one in which the record is inserted COMPLETED, on a claimed retry the
+ * one in which the claimed record is marked COMPLETED (see {@code InboxEngine}). Application and library
+ * interceptors (fault tolerance, metrics, at 1000 and above) run inside one attempt.
  */
 @Idempotent
 @Interceptor

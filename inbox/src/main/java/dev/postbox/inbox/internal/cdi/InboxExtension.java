@@ -28,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
- * The inbox's portable extension: registers its beans (the jar needs no beans.xml), analyses every
+ * The inbox's portable extension: registers its beans (the jar's beans.xml turns bean discovery off, so these are
+ * the only ones), analyses every
  * {@link Idempotent} method while the application is deployed, and fails the deployment with the method named
  * when one is misused or its configuration is invalid.
  */

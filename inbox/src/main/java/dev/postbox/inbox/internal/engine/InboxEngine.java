@@ -1,13 +1,17 @@
 package dev.postbox.inbox.internal.engine;
 
+import dev.postbox.common.internal.Failures;
 import dev.postbox.inbox.DuplicateInProgressException;
+import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.InboxStatus;
 import dev.postbox.inbox.PayloadMismatchException;
 import dev.postbox.inbox.ProcessingDeadException;
 import dev.postbox.inbox.ProcessingDeferredException;
+import dev.postbox.inbox.internal.Messages;
 import dev.postbox.inbox.internal.Policy;
 import dev.postbox.inbox.internal.Transactions;
 import dev.postbox.inbox.internal.store.Claim;
+import dev.postbox.inbox.internal.store.InboxQueries;
 import dev.postbox.inbox.internal.store.InboxRow;
 import dev.postbox.inbox.internal.store.InboxStore;
 import dev.postbox.inbox.internal.store.KeyPeek;
@@ -17,15 +21,50 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
- * Claim, run, complete or fail: the heart of the inbox, without CDI.
+ * The inbox's state machine, without CDI: the only class that changes the status of a record. Everyone else asks
+ * it (the interceptor and {@code Inbox.process} through {@link #execute}, {@code Inbox.receive} through
+ * {@link #receive}, {@code InboxHistory.replay} through {@link #replay}, the scheduler through {@link #claimDue},
+ * {@link #run} and {@link #purgeExpired}); the table's statements ({@link InboxStore}) are its private detail, and
+ * reads for people go through {@link #read} ({@link InboxQueries}).
+ *
+ * <h2>States and what moves a record</h2>
+ * <table>
+ *   <caption>Every status change of an inbox record</caption>
+ *   <tr><th>from</th><th>event</th><th>to</th><th>method</th></tr>
+ *   <tr><td>(none)</td><td>first delivery, handler succeeds (or answers an HTTP 4xx)</td><td>COMPLETED</td>
+ *       <td>{@code firstDelivery}</td></tr>
+ *   <tr><td>(none)</td><td>first delivery, handler fails: retryable, attempts left / otherwise</td>
+ *       <td>FAILED / DEAD</td><td>{@code firstDelivery} → {@code onFailure}</td></tr>
+ *   <tr><td>(none)</td><td>{@code Inbox.receive}</td><td>RECEIVED (due now)</td><td>{@link #receive}</td></tr>
+ *   <tr><td>(none)</td><td>a delivery on the claim path finds the record gone (purged meanwhile)</td>
+ *       <td>IN_PROGRESS (attempt 1, leased)</td><td>{@code claimOrAnswer}</td></tr>
+ *   <tr><td>RECEIVED, FAILED (due)</td><td>redelivery or scheduler claims it</td><td>IN_PROGRESS</td>
+ *       <td>{@code decide}, {@link #claimDue}</td></tr>
+ *   <tr><td>IN_PROGRESS (lease expired)</td><td>redelivery or scheduler takes it over: attempts left / none</td>
+ *       <td>IN_PROGRESS (new token) / DEAD</td><td>{@code decide}, {@link #claimDue}</td></tr>
+ *   <tr><td>IN_PROGRESS</td><td>claimed attempt succeeds (fenced by the claim token)</td><td>COMPLETED</td>
+ *       <td>{@link #run}</td></tr>
+ *   <tr><td>IN_PROGRESS</td><td>claimed attempt fails: retryable, attempts left / otherwise</td>
+ *       <td>FAILED / DEAD</td><td>{@link #run} → {@code onFailure}</td></tr>
+ *   <tr><td>DEAD</td><td>{@code InboxHistory.replay}: scheduler has the handler / not</td>
+ *       <td>RECEIVED / FAILED (the sender's next delivery runs it)</td><td>{@link #replay}</td></tr>
+ *   <tr><td>COMPLETED (retention passed)</td><td>purge</td><td>(deleted)</td><td>{@link #purgeExpired}</td></tr>
+ * </table>
+ * A record that exists answers a delivery without a claim when it is settled ({@code settledAnswer}): another
+ * payload under the key is a mismatch (422), COMPLETED gives the stored result, DEAD gives
+ * {@link ProcessingDeadException}. IN_PROGRESS with a live lease gives 409; FAILED or RECEIVED not yet due gives
+ * {@link ProcessingDeferredException}.
  *
  * <p><b>First delivery of a key</b> (the common case) takes ONE transaction: take the key's advisory lock without
  * waiting and look for its record; none there, so run the handler and insert the record COMPLETED with its result
@@ -47,7 +86,7 @@ import java.util.logging.Logger;
  *
  * <p><b>The key lock.</b> A first delivery has no committed record while its handler runs; its transaction-scoped
  * advisory lock on the key is what keeps others out. So every other transaction that inserts a record of a key (the
- * failure of a first delivery, {@code Inbox.receive}) waits for that lock first: otherwise a record could appear
+ * failure of a first delivery, {@link #receive}) waits for that lock first: otherwise a record could appear
  * while a first delivery runs, be claimed, and the handler run twice at the same time. The lock is read with its
  * own statement before the record is looked up, so the look-up's snapshot includes the previous holder's commit.
  */
@@ -56,27 +95,23 @@ public final class InboxEngine {
     private static final Logger LOG = Logger.getLogger(InboxEngine.class.getName());
 
     private final InboxStore store;
+    private final InboxQueries queries;
     private final Transactions tx;
     private final Duration lease;
     private final DoubleSupplier random;
 
-    public InboxEngine(InboxStore store, Transactions tx, Duration lease, DoubleSupplier random) {
-        this.store = store;
+    /**
+     * @param dataSource hands out the current transaction's connection (a JTA data source)
+     * @param table an already validated table name
+     * @param lease how long a claimed attempt may run before another worker may take the record over
+     * @param random source of the backoff's jitter, in [0, 1)
+     */
+    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random) {
+        this.store = new InboxStore(dataSource, table);
+        this.queries = new InboxQueries(dataSource, table);
         this.tx = tx;
         this.lease = lease;
         this.random = random;
-    }
-
-    public InboxStore store() {
-        return store;
-    }
-
-    public Transactions transactions() {
-        return tx;
-    }
-
-    public Duration lease() {
-        return lease;
     }
 
     /** Runs the invocation once per (scope, key), or answers from its record. */
@@ -84,14 +119,14 @@ public final class InboxEngine {
         Outcome first = firstDelivery(inv);
         if (first != null) {
             if (first.replayed()) {
-                LOG.fine(() -> "replaying stored result of key '" + inv.key() + "' in scope '" + inv.scope() + "'");
+                LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
             }
             return first;
         }
         Decision decision = tx.requiresNew(() -> claimOrAnswer(inv));
         if (decision.answer != null) {
-            LOG.fine(() -> "replaying stored result of key '" + inv.key() + "' in scope '" + inv.scope() + "'");
-            return new Outcome(inv.codec().decode(decision.answer), true, decision.answer);
+            LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
+            return new Outcome(inv.codec().decode(decision.answer), true, decision.answer, decision.recordId);
         }
         if (decision.deadReason != null) {
             throw new ProcessingDeadException(inv.scope(), inv.key(), decision.deadReason);
@@ -104,60 +139,38 @@ public final class InboxEngine {
      * appeared while the handler ran: its work was rolled back), so the claim path must decide.
      */
     private Outcome firstDelivery(Invocation inv) throws Exception {
-        NewRecord record = new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(),
-                inv.policy().maxAttempts(), inv.handlerId(), inv.arguments());
-        Instant[] started = new Instant[1];
-        Object[] value = new Object[1];
-        StoredResult[] stored = new StoredResult[1];
-        StoredResult[] answer = new StoredResult[1];
+        NewRecord record = newRecord(inv);
+        HandlerStart start = new HandlerStart();
+        FirstRun run;
         try {
-            boolean done = tx.requiresNew(() -> {
+            run = tx.requiresNew(() -> {
                 KeyPeek peek = store.lockKeyAndFind(inv.scope(), inv.key());
                 if (peek.row().isPresent()) {
-                    InboxRow row = peek.row().get();
                     // the common duplicate answers from what was just read; other states need a claim
-                    if (!row.fingerprint().equals(inv.fingerprint())) {
-                        throw new PayloadMismatchException(inv.scope(), inv.key());
-                    }
-                    if (row.status() == InboxStatus.COMPLETED) {
-                        answer[0] = row.result() == null ? StoredResult.none() : row.result();
-                        return true;
-                    }
-                    if (row.status() == InboxStatus.DEAD) {
-                        throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
-                    }
-                    return false;
+                    InboxRow row = peek.row().get();
+                    StoredResult settled = settledAnswer(inv, row);
+                    return settled == null ? FirstRun.NEEDS_CLAIM : FirstRun.stored(settled, row.id());
                 }
                 if (!peek.locked()) {
-                    throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
-                            + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
+                    throw inProgress(inv.scope(), inv.key());
                 }
-                started[0] = peek.startedAt();
-                Object v = inv.body().call();
-                StoredResult result = encode(inv.codec(), v);
+                start.at = peek.startedAt();
+                Object value = inv.body().call();
+                StoredResult result = encode(inv.codec(), value);
                 if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
                     throw new RecordAppearedException(); // e.g. Inbox.receive of the same key: roll back, claim
                 }
-                value[0] = v;
-                stored[0] = result;
-                return true;
+                return FirstRun.ran(value, result, record.id());
             });
-            if (!done) {
-                return null;
-            }
-            if (answer[0] != null) {
-                return new Outcome(inv.codec().decode(answer[0]), true, answer[0]);
-            }
-            return new Outcome(value[0], false, stored[0]);
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
             if (failure instanceof RecordAppearedException) {
                 return null;
             }
-            if (started[0] == null) {
+            if (start.at == null) {
                 throw rethrowable(failure); // the handler never ran (409, database down): nothing to record
             }
-            Instant startedAt = started[0];
+            Instant startedAt = start.at;
             throw onFailure(inv.scope(), inv.key(), 1, record.maxAttempts(), inv.policy(), inv.codec(), failure,
                     inv.deferrable(), new Recorder() {
                         // The attempt's transaction rolled back and released the key: wait for it again, so that
@@ -179,14 +192,44 @@ public final class InboxEngine {
                         }
                     });
         }
+        return switch (run.kind()) {
+            case RAN -> new Outcome(run.value(), false, run.stored(), run.recordId());
+            case STORED -> new Outcome(inv.codec().decode(run.stored()), true, run.stored(), run.recordId());
+            case NEEDS_CLAIM -> null;
+        };
+    }
+
+    private static NewRecord newRecord(Invocation inv) {
+        return new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(), inv.policy().maxAttempts(),
+                inv.handlerId(), inv.arguments());
+    }
+
+    /**
+     * The one decision every look at an existing record starts with (first delivery and claim alike): the same key
+     * with another payload is a mismatch, a COMPLETED record answers with its stored result, a DEAD one with its
+     * reason.
+     *
+     * @return the stored result to answer with, or null when the record needs a claim (RECEIVED, FAILED,
+     *     IN_PROGRESS)
+     * @throws PayloadMismatchException the record's fingerprint differs
+     * @throws ProcessingDeadException the record is DEAD
+     */
+    private static StoredResult settledAnswer(Invocation inv, InboxRow row) {
+        if (!row.fingerprint().equals(inv.fingerprint())) {
+            throw new PayloadMismatchException(inv.scope(), inv.key());
+        }
+        return switch (row.status()) {
+            case COMPLETED -> row.result() == null ? StoredResult.none() : row.result();
+            case DEAD -> throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
+            case RECEIVED, IN_PROGRESS, FAILED -> null;
+        };
     }
 
     private Decision claimOrAnswer(Invocation inv) throws Exception {
         // A conflict followed by "no row" means the record was purged in between: insert again.
         for (int round = 0; round < 3; round++) {
             UUID token = UUID.randomUUID();
-            NewRecord record = new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(),
-                    inv.policy().maxAttempts(), inv.handlerId(), inv.arguments());
+            NewRecord record = newRecord(inv);
             if (store.insertClaimed(record, token, lease)) {
                 return Decision.claimed(new Claim(record.id(), token, 1, record.maxAttempts(), inv.handlerId(),
                         inv.arguments()));
@@ -196,47 +239,157 @@ public final class InboxEngine {
                 return decide(inv, existing.get());
             }
         }
-        throw new IllegalStateException("inbox record of key '" + inv.key() + "' in scope '" + inv.scope()
-                + "' keeps disappearing between insert and read; is something deleting rows?");
+        throw new IllegalStateException("the inbox record of " + Messages.where(inv.scope(), inv.key())
+                + " keeps disappearing between insert and read; is something deleting rows?");
     }
 
     private Decision decide(Invocation inv, InboxRow row) throws Exception {
-        if (!row.fingerprint().equals(inv.fingerprint())) {
-            throw new PayloadMismatchException(inv.scope(), inv.key());
+        StoredResult settled = settledAnswer(inv, row);
+        if (settled != null) {
+            return Decision.answer(settled, row.id());
         }
-        switch (row.status()) {
-            case COMPLETED:
-                return Decision.answer(row.result() == null ? StoredResult.none() : row.result());
-            case DEAD:
-                throw new ProcessingDeadException(inv.scope(), inv.key(), row.lastError());
-            case IN_PROGRESS:
-                if (row.leaseLive()) {
-                    throw new DuplicateInProgressException(inv.scope(), inv.key(), "key '" + inv.key()
-                            + "' of scope '" + inv.scope() + "' is being processed right now; retry later");
-                }
-                if (row.attempts() >= row.maxAttempts()) {
-                    String reason = deadAfterCrash(row);
-                    store.markDead(row.id(), reason);
-                    return Decision.dead(reason);
-                }
-                LOG.warning(() -> "taking over key '" + inv.key() + "' of scope '" + inv.scope()
-                        + "': the lease of attempt " + row.attempts() + " expired (worker crashed or too slow)");
-                return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
-            case FAILED:
-            case RECEIVED:
-                if (!row.due()) {
-                    throw new ProcessingDeferredException(inv.scope(), inv.key(), row.attempts(),
-                            row.nextAttemptAt(), null);
-                }
-                return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
-            default:
-                throw new IllegalStateException("unknown inbox status " + row.status());
+        if (row.status() == InboxStatus.IN_PROGRESS) {
+            if (row.leaseLive()) {
+                throw inProgress(inv.scope(), inv.key());
+            }
+            Optional<Claim> claim = takeOver(row);
+            return claim.isPresent() ? Decision.claimed(claim.get()) : Decision.dead(deadAfterCrash(row));
         }
+        // RECEIVED or FAILED: run when due, else tell the caller when it will run
+        if (!row.due()) {
+            throw new ProcessingDeferredException(inv.scope(), inv.key(), row.attempts(), row.nextAttemptAt(), null);
+        }
+        return Decision.claimed(store.claim(row, UUID.randomUUID(), lease));
     }
 
-    static String deadAfterCrash(InboxRow row) {
+    /**
+     * Takes over a locked IN_PROGRESS record whose lease expired (its worker crashed or was too slow): a new claim
+     * when attempts are left, else the record goes DEAD.
+     *
+     * @return the claim, or empty when the record is now DEAD
+     */
+    private Optional<Claim> takeOver(InboxRow row) throws Exception {
+        String where = Messages.where(row.scope(), row.key());
+        if (row.attempts() >= row.maxAttempts()) {
+            String reason = deadAfterCrash(row);
+            store.markDead(row.id(), reason);
+            LOG.warning(() -> where + " is DEAD: " + reason);
+            return Optional.empty();
+        }
+        LOG.warning(() -> "taking over " + where + ": the lease of attempt " + row.attempts()
+                + " expired (worker crashed or too slow)");
+        return Optional.of(store.claim(row, UUID.randomUUID(), lease));
+    }
+
+    private static String deadAfterCrash(InboxRow row) {
         return "attempt " + row.attempts() + " of " + row.maxAttempts()
                 + " never finished (lease expired: worker crashed or handler slower than the lease)";
+    }
+
+    private static DuplicateInProgressException inProgress(String scope, String key) {
+        return new DuplicateInProgressException(scope, key, Messages.where(scope, key)
+                + " is being processed right now; retry later");
+    }
+
+    /**
+     * Records a message to run later ({@code Inbox.receive}): RECEIVED, due now, unless the key has a record.
+     *
+     * @param record the new record; its handler runs it from its arguments (the payload)
+     * @return true when recorded, false when the key has a record with the same payload (nothing changed)
+     * @throws PayloadMismatchException the key has a record with another payload
+     */
+    public boolean receive(NewRecord record) throws Exception {
+        return tx.requiresNew(() -> {
+            store.lockKey(record.scope(), record.key()); // not while a first delivery of the key runs
+            if (store.insertReceived(record)) {
+                return true;
+            }
+            Optional<InboxRow> existing = store.lockByKey(record.scope(), record.key());
+            if (existing.isPresent() && !existing.get().fingerprint().equals(record.fingerprint())) {
+                throw new PayloadMismatchException(record.scope(), record.key());
+            }
+            return false;
+        });
+    }
+
+    /** How many more attempts a replayed record gets, and who runs it. */
+    public record ReplayBudget(int extraAttempts, boolean scheduled) {
+    }
+
+    /** Decides the budget of a replay from the record's scope and handler id. */
+    @FunctionalInterface
+    public interface ReplayPolicy {
+        ReplayBudget budget(String scope, String handlerId);
+    }
+
+    /**
+     * Gives a DEAD record a new budget of attempts: RECEIVED due now when the scheduler can run it, else FAILED
+     * until the sender's next delivery. A REPLAY entry goes into its history.
+     *
+     * @return the record as it is after the replay (same transaction)
+     * @throws NoSuchElementException no record with this id
+     * @throws IllegalStateException the record is not DEAD
+     */
+    public InboxRecord replay(UUID id, ReplayPolicy policy) throws Exception {
+        return tx.requiresNew(() -> {
+            InboxRow row = store.lockById(id)
+                    .orElseThrow(() -> new NoSuchElementException("no inbox record with id " + id));
+            String where = Messages.where(row.scope(), row.key());
+            if (row.status() != InboxStatus.DEAD) {
+                throw new IllegalStateException("inbox record " + id + " (" + where + ") is " + row.status()
+                        + ", only DEAD records can be replayed");
+            }
+            ReplayBudget budget = policy.budget(row.scope(), row.handler());
+            store.replay(id, budget.extraAttempts(), budget.scheduled());
+            LOG.info(() -> "replaying dead inbox record " + id + " (" + where + ") with " + budget.extraAttempts()
+                    + " more attempt(s), "
+                    + (budget.scheduled() ? "run by the scheduler" : "run on the sender's next delivery"));
+            return queries.find(id).orElseThrow();
+        });
+    }
+
+    /** A record the scheduler has claimed, and its key (for logs and messages). */
+    public record DueClaim(Claim claim, String key) {
+    }
+
+    /**
+     * Claims the next due record of one of {@code handlers} in its own transaction: RECEIVED or FAILED past its
+     * next attempt time, or IN_PROGRESS with an expired lease (taken over, or DEAD when its attempts are used up).
+     * Rows locked by another instance are skipped.
+     *
+     * @return the claim, or empty when nothing is due
+     */
+    public Optional<DueClaim> claimDue(List<String> handlers) throws Exception {
+        return tx.requiresNew(() -> {
+            while (true) {
+                List<InboxRow> rows = store.lockDue(handlers, 1);
+                if (rows.isEmpty()) {
+                    return Optional.empty();
+                }
+                InboxRow row = rows.get(0);
+                Optional<Claim> claim = row.status() == InboxStatus.IN_PROGRESS ? takeOver(row)
+                        : Optional.of(store.claim(row, UUID.randomUUID(), lease));
+                if (claim.isPresent()) {
+                    return Optional.of(new DueClaim(claim.get(), row.key()));
+                }
+            }
+        });
+    }
+
+    /** Deletes up to {@code batch} COMPLETED records past their retention in one transaction. @return rows deleted */
+    public int purgeExpired(int batch) throws Exception {
+        return tx.requiresNew(() -> store.purgeExpired(batch));
+    }
+
+    /** A read of the table for people ({@code InboxHistory}). */
+    @FunctionalInterface
+    public interface Read<T> {
+        T from(InboxQueries queries) throws Exception;
+    }
+
+    /** Runs a read in a new transaction; reads never change a record. */
+    public <T> T read(Read<T> read) throws Exception {
+        return tx.requiresNew(() -> read.from(queries));
     }
 
     /**
@@ -249,26 +402,24 @@ public final class InboxEngine {
      */
     public Outcome run(String scope, String key, Claim claim, Policy policy, ResultCodec codec, Callable<Object> body,
             boolean deferrable) throws Exception {
-        Object value;
-        StoredResult[] stored = new StoredResult[1];
         try {
-            value = tx.requiresNew(() -> {
-                Object v = body.call();
-                StoredResult result = encode(codec, v);
+            return tx.requiresNew(() -> {
+                Object value = body.call();
+                StoredResult result = encode(codec, value);
                 if (!store.complete(claim.id(), claim.token(), result, policy.retention())) {
                     // another worker owns the record now: roll back so the effect is not applied twice
                     throw new LeaseLostException();
                 }
-                stored[0] = result;
-                return v;
+                return new Outcome(value, false, result, claim.id());
             });
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
             if (failure instanceof LeaseLostException) {
-                LOG.warning(() -> "attempt " + claim.attempt() + " of key '" + key + "' in scope '" + scope
-                        + "' lost its lease to another worker; its transaction was rolled back");
-                throw new DuplicateInProgressException(scope, key, "the lease of key '" + key + "' in scope '"
-                        + scope + "' expired and another worker took the record over; this attempt was rolled back");
+                String where = Messages.where(scope, key);
+                LOG.warning(() -> "attempt " + claim.attempt() + " of " + where
+                        + " lost its lease to another worker; its transaction was rolled back");
+                throw new DuplicateInProgressException(scope, key, "the lease of " + where
+                        + " expired and another worker took the record over; this attempt was rolled back");
             }
             throw onFailure(scope, key, claim.attempt(), claim.maxAttempts(), policy, codec, failure, deferrable,
                     new Recorder() {
@@ -284,7 +435,6 @@ public final class InboxEngine {
                         }
                     });
         }
-        return new Outcome(value, false, stored[0]);
     }
 
     /** Where a failed attempt is recorded: on its claimed record, or as a new record for a first delivery. */
@@ -315,33 +465,34 @@ public final class InboxEngine {
         boolean retryable = !(failure instanceof PermanentFailure) && policy.isRetryable(failure);
         boolean dead = !retryable || attempt >= maxAttempts;
         Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(attempt, random);
-        String error = describe(failure);
+        String error = Failures.describe(failure);
+        String where = Messages.where(scope, key);
         try {
             boolean recorded = recorder.fail(error, delay, dead);
             if (!recorded) {
-                LOG.warning(() -> "failure of attempt " + attempt + " of key '" + key + "' in scope '"
-                        + scope + "' not recorded: another worker took the record over (" + error + ")");
+                LOG.warning(() -> "failure of attempt " + attempt + " of " + where
+                        + " not recorded: another worker took the record over (" + error + ")");
             }
         } catch (Exception e) {
             // The record stays IN_PROGRESS; when its lease expires it is retried (or taken over by a redelivery).
-            LOG.log(Level.SEVERE, "could not record the failure of key '" + key + "' in scope '" + scope
-                    + "'; the record will be retried after its lease (" + lease + ") expires", e);
+            LOG.log(Level.SEVERE, "could not record the failure of " + where
+                    + "; the record will be retried after its lease (" + lease + ") expires", e);
             failure.addSuppressed(e);
             return rethrowable(failure);
         }
         if (dead) {
-            LOG.warning(() -> "key '" + key + "' in scope '" + scope + "' is DEAD after attempt " + attempt
-                    + " of " + maxAttempts + (retryable ? "" : " (not retryable)") + ": " + error
+            LOG.warning(() -> where + " is DEAD after attempt " + attempt + " of " + maxAttempts
+                    + (retryable ? "" : " (not retryable)") + ": " + error
                     + "; replay it through InboxHistory once fixed");
             return rethrowable(failure);
         }
         if (delay == null) {
-            LOG.info(() -> "attempt " + attempt + " of key '" + key + "' in scope '" + scope
-                    + "' failed; the sender's next delivery will retry: " + error);
+            LOG.info(() -> "attempt " + attempt + " of " + where + " failed; the sender's next delivery will retry: "
+                    + error);
             return rethrowable(failure);
         }
-        LOG.info(() -> "attempt " + attempt + " of " + maxAttempts + " of key '" + key
-                + "' in scope '" + scope + "' failed, next attempt in " + delay + ": " + error);
+        LOG.info(() -> "attempt " + attempt + " of " + maxAttempts + " of " + where + " failed, next attempt in "
+                + delay + ": " + error);
         return new ProcessingDeferredException(scope, key, attempt, Instant.now().plus(delay), failure);
     }
 
@@ -372,28 +523,41 @@ public final class InboxEngine {
         }
     }
 
-    static String describe(Throwable failure) {
-        StringBuilder text = new StringBuilder(failure.toString());
-        Throwable cause = failure.getCause();
-        for (int depth = 0; cause != null && cause != failure && depth < 3; depth++) {
-            text.append(" <- ").append(cause);
-            cause = cause.getCause();
+    /** How the first-delivery transaction ended: the handler ran, the record answered, or a claim is needed. */
+    private record FirstRun(Kind kind, Object value, StoredResult stored, UUID recordId) {
+        enum Kind { RAN, STORED, NEEDS_CLAIM }
+
+        static final FirstRun NEEDS_CLAIM = new FirstRun(Kind.NEEDS_CLAIM, null, null, null);
+
+        static FirstRun ran(Object value, StoredResult stored, UUID recordId) {
+            return new FirstRun(Kind.RAN, value, stored, recordId);
         }
-        return text.toString();
+
+        static FirstRun stored(StoredResult stored, UUID recordId) {
+            return new FirstRun(Kind.STORED, null, stored, recordId);
+        }
+    }
+
+    /**
+     * When the handler of a first delivery began (database clock), set inside its transaction; still null when the
+     * transaction failed before the handler ran, in which case there is no attempt to record.
+     */
+    private static final class HandlerStart {
+        Instant at;
     }
 
     /** What the claim transaction decided. */
-    private record Decision(Claim claim, StoredResult answer, String deadReason) {
+    private record Decision(Claim claim, StoredResult answer, UUID recordId, String deadReason) {
         static Decision claimed(Claim claim) {
-            return new Decision(claim, null, null);
+            return new Decision(claim, null, claim.id(), null);
         }
 
-        static Decision answer(StoredResult answer) {
-            return new Decision(null, answer, null);
+        static Decision answer(StoredResult answer, UUID recordId) {
+            return new Decision(null, answer, recordId, null);
         }
 
         static Decision dead(String reason) {
-            return new Decision(null, null, reason);
+            return new Decision(null, null, null, reason);
         }
     }
 

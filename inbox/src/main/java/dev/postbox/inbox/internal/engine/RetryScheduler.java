@@ -1,14 +1,12 @@
 package dev.postbox.inbox.internal.engine;
 
 import dev.postbox.inbox.InboxException;
-import dev.postbox.inbox.InboxStatus;
 import dev.postbox.inbox.internal.InboxConfig;
+import dev.postbox.inbox.internal.Messages;
 import dev.postbox.inbox.internal.store.Claim;
-import dev.postbox.inbox.internal.store.InboxRow;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +46,7 @@ public final class RetryScheduler {
             stopping = false;
             long interval = config.pollInterval().toMillis();
             future = executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
-            LOG.info(() -> "inbox scheduler started: table " + engine.store().table() + ", poll every "
+            LOG.info(() -> "inbox scheduler started: table " + config.table() + ", poll every "
                     + config.pollInterval() + ", lease " + config.lease());
         }
     }
@@ -118,7 +116,7 @@ public final class RetryScheduler {
             if (handlers.isEmpty()) {
                 return claimed;
             }
-            Optional<Claimed> claim = engine.transactions().requiresNew(() -> claimNext(handlers));
+            Optional<InboxEngine.DueClaim> claim = engine.claimDue(handlers);
             if (claim.isEmpty()) {
                 return claimed;
             }
@@ -128,34 +126,9 @@ public final class RetryScheduler {
         return claimed;
     }
 
-    /** A claimed record and its key (for logs and for the engine's messages). */
-    private record Claimed(Claim claim, String key) {
-    }
-
-    private Optional<Claimed> claimNext(List<String> handlers) throws Exception {
-        while (true) {
-            List<InboxRow> rows = engine.store().lockDue(handlers, 1);
-            if (rows.isEmpty()) {
-                return Optional.empty();
-            }
-            InboxRow row = rows.get(0);
-            if (row.status() == InboxStatus.IN_PROGRESS && row.attempts() >= row.maxAttempts()) {
-                String reason = InboxEngine.deadAfterCrash(row);
-                engine.store().markDead(row.id(), reason);
-                LOG.warning(() -> "key '" + row.key() + "' in scope '" + row.scope() + "' is DEAD: " + reason);
-                continue;
-            }
-            if (row.status() == InboxStatus.IN_PROGRESS) {
-                LOG.warning(() -> "taking over key '" + row.key() + "' in scope '" + row.scope()
-                        + "': the lease of attempt " + row.attempts() + " expired");
-            }
-            return Optional.of(new Claimed(engine.store().claim(row, UUID.randomUUID(), engine.lease()), row.key()));
-        }
-    }
-
     private void runClaimed(Claim claim, String key) {
         HandlerRegistry.Handler handler = registry.get(claim.handler()).orElseThrow();
-        String scopeKey = "key '" + key + "' in scope '" + handler.scope() + "' (record " + claim.id() + ")";
+        String scopeKey = Messages.where(handler.scope(), key) + " (record " + claim.id() + ")";
         try {
             engine.run(handler.scope(), key, claim, handler.policy(), handler.codec(),
                     () -> handler.invoker().invoke(claim.arguments()), true);
@@ -172,7 +145,7 @@ public final class RetryScheduler {
     public int purge() throws Exception {
         int total = 0;
         for (int round = 0; round < 100 && !stopping; round++) {
-            int deleted = engine.transactions().requiresNew(() -> engine.store().purgeExpired(config.purgeBatchSize()));
+            int deleted = engine.purgeExpired(config.purgeBatchSize());
             total += deleted;
             if (deleted < config.purgeBatchSize()) {
                 break;

@@ -66,7 +66,7 @@ public final class JaxRs {
     }
 
     private static String quote(String s) {
-        var builder = dev.postbox.inbox.internal.json.Jsonp.provider().createArrayBuilder().add(s == null ? "" : s).build().toString();
+        var builder = dev.postbox.common.internal.Jsonp.provider().createArrayBuilder().add(s == null ? "" : s).build().toString();
         return builder.substring(1, builder.length() - 1);
     }
 }

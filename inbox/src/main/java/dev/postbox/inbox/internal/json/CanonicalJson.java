@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.json;
 
+import dev.postbox.common.internal.Jsonp;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;

@@ -88,7 +88,7 @@ public final class MethodPlan {
             case HEADER -> {
                 if (!jaxrs) {
                     throw new InvalidIdempotentMethodException(where, "keySource = HEADER is only possible on JAX-RS "
-                            + "resource methods (@GET/@POST/... with @Path); use key = \"...\" or @IdempotencyKey");
+                            + "resource methods (@GET, @POST, ...); use key = \"...\" or @IdempotencyKey");
                 }
                 if (explicit != null) {
                     throw new InvalidIdempotentMethodException(where, "keySource = HEADER ignores the key expression "
@@ -131,16 +131,16 @@ public final class MethodPlan {
      *
      * @throws InvalidIdempotentMethodException naming the method and the problem
      */
+    public static MethodPlan analyze(Class<?> beanClass, Method method, Idempotent annotation) {
+        return new MethodPlan(beanClass, method, annotation);
+    }
+
     /**
      * True when the key was left to AUTO and falls back to the payload: the payload's own {@code event_id} /
      * {@code message_id} is then preferred to its hash.
      */
     public boolean automaticKey() {
         return automaticKey;
-    }
-
-    public static MethodPlan analyze(Class<?> beanClass, Method method, Idempotent annotation) {
-        return new MethodPlan(beanClass, method, annotation);
     }
 
     private static KeyExpression keyParameter(String where, Parameter[] parameters) {
@@ -195,7 +195,11 @@ public final class MethodPlan {
         return d;
     }
 
-    /** JAX-RS resource method: an HTTP method designator on the method (or @Path on it or its class). */
+    /**
+     * JAX-RS resource method: the method carries an HTTP method designator ({@code @GET}, {@code @POST}, ... or any
+     * annotation meta-annotated with {@code @HttpMethod}). {@code @Path} is not looked at: a method with
+     * {@code @Path} alone is a sub-resource locator, which the inbox treats as a plain method.
+     */
     static boolean isResourceMethod(Class<?> beanClass, Method method) {
         for (Annotation a : method.getAnnotations()) {
             for (Annotation meta : a.annotationType().getAnnotations()) {

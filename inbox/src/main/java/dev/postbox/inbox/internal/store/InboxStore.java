@@ -1,19 +1,14 @@
 package dev.postbox.inbox.internal.store;
 
-import dev.postbox.inbox.InboxAttempt;
-import dev.postbox.inbox.InboxHistory;
-import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.InboxStatus;
+import dev.postbox.common.internal.Failures;
+import dev.postbox.common.internal.Jsonp;
 import dev.postbox.inbox.internal.json.CanonicalJson;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,9 +23,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The inbox table on PostgreSQL. Every method does its work on the data source's connection of the current
- * transaction; the callers ({@code InboxEngine}, the scheduler) decide the transaction boundaries. Times are the
- * database's ({@code clock_timestamp()}), so instances with skewed clocks agree on leases and due retries.
+ * The write side of the inbox table on PostgreSQL: the statements that insert, lock, claim, complete, fail, replay
+ * and purge records. Only {@code InboxEngine} uses it, and it alone decides which status a record moves to and in
+ * which transaction; every method here does its work on the data source's connection of the current transaction.
+ * Times are the database's ({@code clock_timestamp()}), so instances with skewed clocks agree on leases and due
+ * retries. Reads for people (find, list, history) are {@link InboxQueries}.
  */
 public final class InboxStore {
 
@@ -44,10 +41,6 @@ public final class InboxStore {
             + "http_status, http_headers, "
             + "(locked_until IS NOT NULL AND locked_until > clock_timestamp()) AS lease_live, "
             + "(next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp()) AS due";
-
-    private static final String RECORD_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
-            + "max_attempts, next_attempt_at, locked_until, last_error, handler, result, http_status, created_at, "
-            + "updated_at, completed_at, expires_at, history";
 
     /** Appends one finished attempt to the history; parameters: outcome, error. */
     private static final String APPEND_HISTORY = "history = history || jsonb_build_array(jsonb_build_object("
@@ -201,12 +194,12 @@ public final class InboxStore {
             ps.setObject(7, started);
             ps.setString(8, r.handler());
             ps.setString(9, r.arguments());
-            ps.setString(10, shorten(error, MAX_ERROR));
+            ps.setString(10, Failures.shorten(error, MAX_ERROR));
             ps.setObject(11, delay, Types.BIGINT);
             ps.setObject(12, delay, Types.BIGINT);
             ps.setObject(13, started);
             ps.setString(14, status);
-            ps.setString(15, shorten(error, MAX_HISTORY_ERROR));
+            ps.setString(15, Failures.shorten(error, MAX_HISTORY_ERROR));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -362,12 +355,12 @@ public final class InboxStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             String status = dead ? "DEAD" : "FAILED";
             ps.setString(1, status);
-            ps.setString(2, shorten(error, MAX_ERROR));
+            ps.setString(2, Failures.shorten(error, MAX_ERROR));
             Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
             ps.setObject(3, delay, Types.BIGINT);
             ps.setObject(4, delay, Types.BIGINT);
             ps.setString(5, status);
-            ps.setString(6, shorten(error, MAX_HISTORY_ERROR));
+            ps.setString(6, Failures.shorten(error, MAX_HISTORY_ERROR));
             ps.setObject(7, id);
             ps.setObject(8, token);
             return ps.executeUpdate() == 1;
@@ -380,9 +373,9 @@ public final class InboxStore {
                 + "locked_until = NULL, next_attempt_at = NULL, updated_at = clock_timestamp(), " + APPEND_HISTORY
                 + " WHERE id = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, shorten(reason, MAX_ERROR));
+            ps.setString(1, Failures.shorten(reason, MAX_ERROR));
             ps.setString(2, "LEASE_EXPIRED");
-            ps.setString(3, shorten(reason, MAX_HISTORY_ERROR));
+            ps.setString(3, Failures.shorten(reason, MAX_HISTORY_ERROR));
             ps.setObject(4, id);
             ps.executeUpdate();
         }
@@ -418,60 +411,6 @@ public final class InboxStore {
         }
     }
 
-    public Optional<InboxRecord> find(UUID id) throws SQLException {
-        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE id = ?", List.of(id))
-                .stream().findFirst();
-    }
-
-    public Optional<InboxRecord> find(String scope, String key) throws SQLException {
-        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table
-                + " WHERE scope = ? AND idempotency_key = ?", List.of(scope, key)).stream().findFirst();
-    }
-
-    public List<InboxRecord> list(InboxHistory.Filter filter) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE true");
-        List<Object> params = new ArrayList<>();
-        if (filter.scope() != null) {
-            sql.append(" AND scope = ?");
-            params.add(filter.scope());
-        }
-        if (!filter.statuses().isEmpty()) {
-            sql.append(" AND status IN (");
-            String sep = "";
-            for (InboxStatus s : filter.statuses()) {
-                sql.append(sep).append('?');
-                params.add(s.name());
-                sep = ", ";
-            }
-            sql.append(')');
-        }
-        if (filter.from() != null) {
-            sql.append(" AND created_at >= ?");
-            params.add(Timestamp.from(filter.from()));
-        }
-        if (filter.to() != null) {
-            sql.append(" AND created_at < ?");
-            params.add(Timestamp.from(filter.to()));
-        }
-        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(filter.limit());
-        return queryRecords(sql.toString(), params);
-    }
-
-    private List<InboxRecord> queryRecords(String sql, List<Object> params) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            List<InboxRecord> records = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    records.add(mapRecord(rs));
-                }
-            }
-            return records;
-        }
-    }
-
     private Optional<InboxRow> readRow(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(mapRow(rs)) : Optional.empty();
@@ -501,54 +440,9 @@ public final class InboxStore {
                 result);
     }
 
-    private static InboxRecord mapRecord(ResultSet rs) throws SQLException {
-        return new InboxRecord(
-                rs.getObject("id", UUID.class),
-                rs.getString("scope"),
-                rs.getString("idempotency_key"),
-                rs.getString("fingerprint"),
-                InboxStatus.valueOf(rs.getString("status")),
-                rs.getInt("attempts"),
-                rs.getInt("max_attempts"),
-                instant(rs, "next_attempt_at"),
-                instant(rs, "locked_until"),
-                rs.getString("last_error"),
-                rs.getString("handler"),
-                rs.getString("result"),
-                (Integer) rs.getObject("http_status"),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"),
-                instant(rs, "completed_at"),
-                instant(rs, "expires_at"),
-                parseHistory(rs.getString("history")));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
+    static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    private static List<InboxAttempt> parseHistory(String json) {
-        if (json == null) {
-            return List.of();
-        }
-        List<InboxAttempt> attempts = new ArrayList<>();
-        for (JsonValue v : (JsonArray) CanonicalJson.parse(json)) {
-            JsonObject o = v.asJsonObject();
-            attempts.add(new InboxAttempt(o.getInt("attempt", 0), time(o, "startedAt"), time(o, "endedAt"),
-                    text(o, "outcome"), text(o, "error")));
-        }
-        return attempts;
-    }
-
-    private static Instant time(JsonObject o, String name) {
-        String text = text(o, name);
-        return text == null ? null : OffsetDateTime.parse(text).toInstant();
-    }
-
-    private static String text(JsonObject o, String name) {
-        JsonValue v = o.get(name);
-        return v instanceof JsonString s ? s.getString() : null;
     }
 
     private static Map<String, String> parseHeaders(String json) {
@@ -562,23 +456,8 @@ public final class InboxStore {
     }
 
     private static String headersJson(Map<String, String> headers) {
-        var builder = dev.postbox.inbox.internal.json.Jsonp.provider().createObjectBuilder();
+        var builder = Jsonp.provider().createObjectBuilder();
         headers.forEach(builder::add);
         return builder.build().toString();
-    }
-
-    static String shorten(String text, int max) {
-        if (text == null) {
-            return null;
-        }
-        // never split a surrogate pair: PostgreSQL rejects invalid UTF-16 halves
-        if (text.length() <= max) {
-            return text;
-        }
-        int end = max - 3;
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(0, end) + "...";
     }
 }

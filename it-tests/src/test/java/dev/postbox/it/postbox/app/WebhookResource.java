@@ -24,6 +24,6 @@ public class WebhookResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.TEXT_PLAIN)
     public String psp(byte[] body, @Context HttpHeaders headers) {
-        return inbox.processWebhook(PspWebhooks.RECEIVER, headers::getHeaderString, body, String.class);
+        return inbox.processWebhook(PspWebhooks.RECEIVER, headers::getHeaderString, body, String.class).value();
     }
 }

@@ -3,6 +3,7 @@ package dev.postbox.demo.payments.gateway;
 import dev.postbox.demo.payments.DemoStats;
 import dev.postbox.inbox.DuplicateInProgressException;
 import dev.postbox.inbox.Inbox;
+import dev.postbox.inbox.InboxResult;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -49,26 +50,23 @@ public class GatewayWebhookResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response receive(byte[] body, @Context HttpHeaders headers) {
         stats.webhookDelivery();
-        PaymentApplier.resetRan();
         try {
-            PaymentApplier.AppliedPayment result =
+            InboxResult<PaymentApplier.AppliedPayment> result =
                     inbox.processWebhook(SCOPE, headers::getHeaderString, body, PaymentApplier.AppliedPayment.class);
-            if (PaymentApplier.ranOnThisThread()) {
+            if (!result.replayed()) {
                 stats.webhookApplied();
-                return Response.ok(result).build();
+                return Response.ok(result.value()).build();
             }
             stats.webhookAbsorbed();
             LOG.fine(() -> "Duplicate webhook " + headers.getHeaderString("webhook-id") + " absorbed (payment "
-                    + result.paymentId() + " already applied)");
-            return Response.ok(result).header("Idempotent-Replayed", "true").build();
+                    + result.value().paymentId() + " already applied)");
+            return Response.ok(result.value()).header("Idempotent-Replayed", "true").build();
         } catch (DuplicateInProgressException e) {
             stats.webhookInProgress();
             throw e;
         } catch (RuntimeException e) {
             stats.webhookFailed();
             throw e;
-        } finally {
-            PaymentApplier.resetRan();
         }
     }
 }

@@ -23,8 +23,6 @@ import java.util.logging.Logger;
 public class PaymentApplier {
 
     private static final Logger LOG = Logger.getLogger(PaymentApplier.class.getName());
-    /** Lets the webhook endpoint tell "the handler ran now" from "the inbox answered with the stored result". */
-    private static final ThreadLocal<Boolean> RAN = new ThreadLocal<>();
     private static final JsonProvider JSON = JsonProvider.provider();
 
     @PersistenceContext(unitName = "payments")
@@ -50,18 +48,8 @@ public class PaymentApplier {
         Instant created = Instant.parse(data.getString("createdAt"));
         em.persist(new Payment(paymentId, accountId, amount, created, Instant.now()));
         OutboxEvent event = accounts.creditPayment(accountId, paymentId, amount);
-        RAN.set(Boolean.TRUE);
         LOG.fine(() -> "Applied payment " + paymentId + " (" + amount + " to " + accountId + "), event " + event.id());
         return new AppliedPayment(paymentId, accountId, amount, event.id().toString());
-    }
-
-    /** Clears the flag; call before handing a delivery to the inbox. */
-    static void resetRan() {
-        RAN.remove();
-    }
-
-    static boolean ranOnThisThread() {
-        return Boolean.TRUE.equals(RAN.get());
     }
 
     /** The stored answer of a webhook: duplicates get it again. */

@@ -1,0 +1,147 @@
+package dev.postbox.inbox.internal.store;
+
+import dev.postbox.inbox.InboxAttempt;
+import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.InboxRecord;
+import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.internal.json.CanonicalJson;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The read side of the inbox table: records as {@link InboxRecord}s with their attempt history, found by id or key,
+ * or listed by scope, status and time. Nothing here changes a record (that is {@link InboxStore}, driven by
+ * {@code InboxEngine}). Works on the data source's connection of the current transaction.
+ */
+public final class InboxQueries {
+
+    private static final String RECORD_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
+            + "max_attempts, next_attempt_at, locked_until, last_error, handler, result, http_status, created_at, "
+            + "updated_at, completed_at, expires_at, history";
+
+    private final DataSource dataSource;
+    private final String table;
+
+    /** @param table an already validated table name */
+    public InboxQueries(DataSource dataSource, String table) {
+        this.dataSource = dataSource;
+        this.table = table;
+    }
+
+    public Optional<InboxRecord> find(UUID id) throws SQLException {
+        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE id = ?", List.of(id))
+                .stream().findFirst();
+    }
+
+    public Optional<InboxRecord> find(String scope, String key) throws SQLException {
+        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table
+                + " WHERE scope = ? AND idempotency_key = ?", List.of(scope, key)).stream().findFirst();
+    }
+
+    public List<InboxRecord> list(InboxHistory.Filter filter) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE true");
+        List<Object> params = new ArrayList<>();
+        if (filter.scope() != null) {
+            sql.append(" AND scope = ?");
+            params.add(filter.scope());
+        }
+        if (!filter.statuses().isEmpty()) {
+            sql.append(" AND status IN (");
+            String sep = "";
+            for (InboxStatus s : filter.statuses()) {
+                sql.append(sep).append('?');
+                params.add(s.name());
+                sep = ", ";
+            }
+            sql.append(')');
+        }
+        if (filter.from() != null) {
+            sql.append(" AND created_at >= ?");
+            params.add(Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND created_at < ?");
+            params.add(Timestamp.from(filter.to()));
+        }
+        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(filter.limit());
+        return queryRecords(sql.toString(), params);
+    }
+
+    private List<InboxRecord> queryRecords(String sql, List<Object> params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            List<InboxRecord> records = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    records.add(mapRecord(rs));
+                }
+            }
+            return records;
+        }
+    }
+
+    private static InboxRecord mapRecord(ResultSet rs) throws SQLException {
+        return new InboxRecord(
+                rs.getObject("id", UUID.class),
+                rs.getString("scope"),
+                rs.getString("idempotency_key"),
+                rs.getString("fingerprint"),
+                InboxStatus.valueOf(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getInt("max_attempts"),
+                instant(rs, "next_attempt_at"),
+                instant(rs, "locked_until"),
+                rs.getString("last_error"),
+                rs.getString("handler"),
+                rs.getString("result"),
+                (Integer) rs.getObject("http_status"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                instant(rs, "completed_at"),
+                instant(rs, "expires_at"),
+                parseHistory(rs.getString("history")));
+    }
+
+    private static List<InboxAttempt> parseHistory(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        List<InboxAttempt> attempts = new ArrayList<>();
+        for (JsonValue v : (JsonArray) CanonicalJson.parse(json)) {
+            JsonObject o = v.asJsonObject();
+            attempts.add(new InboxAttempt(o.getInt("attempt", 0), time(o, "startedAt"), time(o, "endedAt"),
+                    text(o, "outcome"), text(o, "error")));
+        }
+        return attempts;
+    }
+
+    private static Instant time(JsonObject o, String name) {
+        String text = text(o, name);
+        return text == null ? null : OffsetDateTime.parse(text).toInstant();
+    }
+
+    private static String text(JsonObject o, String name) {
+        JsonValue v = o.get(name);
+        return v instanceof JsonString s ? s.getString() : null;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return InboxStore.instant(rs, column);
+    }
+}
