@@ -112,6 +112,23 @@ class InboxConfigTest {
                 .hasMessageContaining("postbox.inbox.poll-interval='500': must be a positive duration");
     }
 
+    static class Durable {
+        @dev.postbox.inbox.Idempotent(retention = "7d", initialDelay = "500ms", maxDelay = "PT2M")
+        public String handle(String event) {
+            return event;
+        }
+    }
+
+    @Test
+    void idempotentAttributesUseTheSameDurationGrammar() throws Exception {
+        java.lang.reflect.Method m = Durable.class.getMethod("handle", String.class);
+        InboxConfig.PolicySpec spec = dev.postbox.inbox.internal.method.MethodPlan.analyze(Durable.class, m,
+                m.getAnnotation(dev.postbox.inbox.Idempotent.class)).spec();
+        assertThat(spec.retention()).isEqualTo(Duration.ofDays(7));
+        assertThat(spec.initialDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(spec.maxDelay()).isEqualTo(Duration.ofMinutes(2));
+    }
+
     @Test
     void unknownInboxKeysFailNamingTheNearestKeyScopedKeysIncluded() {
         Map<String, String> values = Map.of("postbox.inbox.\"Payments#on\".max-atempts", "3",

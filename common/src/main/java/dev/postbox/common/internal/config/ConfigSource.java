@@ -46,8 +46,14 @@ public final class ConfigSource {
         return new ConfigSource(description, lookup, List::of);
     }
 
+    /** A copy of {@code values} (null names and values are left out). */
     public static ConfigSource of(String description, Map<String, String> values) {
-        Map<String, String> copy = Map.copyOf(values);
+        Map<String, String> copy = new java.util.HashMap<>();
+        values.forEach((name, value) -> {
+            if (name != null && value != null) {
+                copy.put(name, value);
+            }
+        });
         return new ConfigSource(description, name -> Optional.ofNullable(copy.get(name)), copy::keySet);
     }
 
