@@ -4,7 +4,7 @@ package dev.postbox.inbox;
 public class PayloadMismatchException extends InboxException {
 
     public PayloadMismatchException(String scope, String key) {
-        super(scope, key, "idempotency key '" + key + "' of scope '" + scope
+        super(scope, key, "idempotency key '" + key + "' in scope '" + scope
                 + "' was already used with a different payload; use a new key for a new request", null);
     }
 

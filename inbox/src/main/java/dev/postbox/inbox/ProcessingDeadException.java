@@ -9,7 +9,7 @@ public class ProcessingDeadException extends InboxException {
     private final String lastError;
 
     public ProcessingDeadException(String scope, String key, String lastError) {
-        super(scope, key, "key '" + key + "' of scope '" + scope + "' is dead (processing gave up: " + lastError
+        super(scope, key, "key '" + key + "' in scope '" + scope + "' is dead (processing gave up: " + lastError
                 + "); replay it through InboxHistory once the cause is fixed", null);
         this.lastError = lastError;
     }

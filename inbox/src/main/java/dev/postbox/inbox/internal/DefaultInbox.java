@@ -44,7 +44,7 @@ public final class DefaultInbox implements Inbox {
     private final Clock clock;
     private final Map<String, StandardWebhooks> verifiers = new ConcurrentHashMap<>();
     /** Programmatic scopes registered on this instance, by name. */
-    private final Map<String, Scope<?>> scopes = new ConcurrentHashMap<>();
+    private final Map<String, Registered> scopes = new ConcurrentHashMap<>();
 
     public DefaultInbox(InboxEngine engine, HandlerRegistry registry, InboxConfig config, Jsonb jsonb,
             InboxHistory history, Clock clock) {
@@ -69,12 +69,13 @@ public final class DefaultInbox implements Inbox {
         register(scope, new Scope<T>(scope, payloadType, json -> bind(scope, payloadType, json), handler::handle));
     }
 
-    private void register(String scope, Scope<?> registered) {
+    private void register(String scope, Scope<?> payloads) {
         Messages.requireScope(scope);
         Policy policy = config.policy(scope, InboxConfig.PolicySpec.UNSET, null, null);
-        registry.register(new HandlerRegistry.Handler(handlerId(scope), scope, policy,
-                new JsonResultCodec(jsonb, Object.class), registered::runStored));
-        scopes.put(scope, registered);
+        HandlerRegistry.Handler handler = new HandlerRegistry.Handler(handlerId(scope), scope, policy,
+                new JsonResultCodec(jsonb, Object.class), payloads::runStored);
+        registry.register(handler);
+        scopes.put(scope, new Registered(payloads, handler));
     }
 
     @Override
@@ -83,9 +84,9 @@ public final class DefaultInbox implements Inbox {
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
         String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
                 : Messages.requireKey(scope, key, "the key argument");
-        Scope<?> registered = requireScope(scope);
-        HandlerRegistry.Handler handler = requireHandler(scope);
-        Callable<Object> body = registered.call(payloadJson); // binds now: a payload that does not fit writes nothing
+        Registered registered = requireScope(scope);
+        HandlerRegistry.Handler handler = registered.handler();
+        Callable<Object> body = registered.payloads().call(payloadJson); // binds now: a misfit writes nothing
         JsonResultCodec codec = new JsonResultCodec(jsonb, resultType);
         Invocation invocation = new Invocation(scope, k, fingerprint, handler.id(), payloadJson, handler.policy(),
                 codec, body);
@@ -104,8 +105,9 @@ public final class DefaultInbox implements Inbox {
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
         String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
                 : Messages.requireKey(scope, key, "the key argument");
-        requireScope(scope).call(payloadJson); // binds now: a payload that does not fit writes nothing
-        HandlerRegistry.Handler handler = requireHandler(scope);
+        Registered registered = requireScope(scope);
+        registered.payloads().call(payloadJson); // binds now: a payload that does not fit writes nothing
+        HandlerRegistry.Handler handler = registered.handler();
         NewRecord record = new NewRecord(UUID.randomUUID(), scope, k, fingerprint, handler.policy().maxAttempts(),
                 handler.id(), payloadJson);
         return Invocations.call(() -> engine.receive(record));
@@ -141,21 +143,17 @@ public final class DefaultInbox implements Inbox {
         return StandardWebhooks.withSecrets(secrets).withTolerance(config.webhookTolerance(name)).withClock(clock);
     }
 
-    private Scope<?> requireScope(String scope) {
-        Scope<?> registered = scopes.get(scope);
+    private Registered requireScope(String scope) {
+        Registered registered = scopes.get(scope);
         if (registered == null) {
-            throw notRegistered(scope);
+            throw new IllegalStateException("no handler registered for inbox scope '" + scope
+                    + "': call Inbox.register(\"" + scope + "\", handler) first (e.g. at application start)");
         }
         return registered;
     }
 
-    private HandlerRegistry.Handler requireHandler(String scope) {
-        return registry.get(handlerId(scope)).orElseThrow(() -> notRegistered(scope));
-    }
-
-    private static IllegalStateException notRegistered(String scope) {
-        return new IllegalStateException("no handler registered for inbox scope '" + scope + "': call Inbox.register(\""
-                + scope + "\", handler) first (e.g. at application start)");
+    /** A scope registered on this instance: how its payloads reach the handler, and the handler the scheduler runs. */
+    private record Registered(Scope<?> payloads, HandlerRegistry.Handler handler) {
     }
 
     /** Binds a payload with JSON-B; a payload that does not fit is bad input, refused before anything is written. */

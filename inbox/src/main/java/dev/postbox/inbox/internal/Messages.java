@@ -73,7 +73,7 @@ public final class Messages {
 
     /**
      * {@code key 'k' in scope 's'}: how every log line and engine message names a record's key, so that one grep
-     * finds all lines about it.
+     * finds all lines about it (the public exceptions, which cannot use this class, spell it the same way).
      */
     public static String where(String scope, String key) {
         return "key '" + key + "' in scope '" + scope + "'";
