@@ -6,6 +6,7 @@ import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.jta.ManagedConnection;
 import jakarta.transaction.NotSupportedException;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
@@ -14,8 +15,6 @@ import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -199,30 +198,7 @@ public final class NarayanaJta extends TestJta {
                 return plain.getConnection(); // outside the transaction, as Payara does during commit
             }
             Connection target = state.connection();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "close":
-                                return null; // the transaction owns it
-                            case "commit":
-                            case "rollback":
-                            case "setAutoCommit":
-                                if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
-                                    return null;
-                                }
-                                throw new SQLException(method.getName() + " is not allowed on a JTA-managed connection");
-                            case "isClosed":
-                                return target.isClosed();
-                            case "unwrap":
-                                return ((Class<?>) args[0]).isInstance(proxy) ? proxy : target.unwrap((Class<?>) args[0]);
-                            default:
-                                try {
-                                    return method.invoke(target, args);
-                                } catch (InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                        }
-                    });
+            return ManagedConnection.handle(target);
         }
 
         @Override

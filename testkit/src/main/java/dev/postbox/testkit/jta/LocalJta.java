@@ -12,8 +12,6 @@ import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -379,30 +377,7 @@ public final class LocalJta implements TransactionManager, UserTransaction, Tran
                 return physical.getConnection(); // outside the transaction, as Payara does during commit
             }
             Connection target = tx.connection();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                        switch (method.getName()) {
-                            case "close":
-                                return null; // the transaction owns it
-                            case "commit":
-                            case "rollback":
-                            case "setAutoCommit":
-                                if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
-                                    return null;
-                                }
-                                throw new SQLException(method.getName() + " is not allowed on a JTA-managed connection");
-                            case "isClosed":
-                                return target.isClosed();
-                            case "unwrap":
-                                return ((Class<?>) args[0]).isInstance(proxy) ? proxy : target.unwrap((Class<?>) args[0]);
-                            default:
-                                try {
-                                    return method.invoke(target, args);
-                                } catch (InvocationTargetException e) {
-                                    throw e.getCause();
-                                }
-                        }
-                    });
+            return ManagedConnection.handle(target);
         }
 
         @Override
