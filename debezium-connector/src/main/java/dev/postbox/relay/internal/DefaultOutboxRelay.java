@@ -246,6 +246,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
     }
 
+    /** Hands each requested replay to the pipeline, which sends the rows through the aggregate's lane. */
     private void runReplays(Active a) {
         try {
             for (AggregateKey key : store.replayRequests()) {
@@ -256,8 +257,6 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             }
         } catch (SQLException e) {
             LOG.log(WARNING, "Could not read replay requests from " + config.parkedTable() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            // stopping
         }
     }
 
@@ -274,7 +273,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
         Active a = active;
         if (a != null) {
-            a.pipeline.close(); // unblocks a replay in progress
+            a.pipeline.close(); // no more sends, replays included
         }
         s.shutdown();
         try {
