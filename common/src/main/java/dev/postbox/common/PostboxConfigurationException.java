@@ -7,20 +7,35 @@ package dev.postbox.common;
 public class PostboxConfigurationException extends RuntimeException {
 
     private final String key;
+    private final String problem;
 
+    /**
+     * The one shape of every configuration error: {@code Invalid Postbox configuration <key>='<value>': <what is
+     * allowed> (from <where>)}. Pass {@code "****"} as the value of a secret.
+     *
+     * @param problem what is wrong or allowed, e.g. {@code must be true or false}, ending with where the value came
+     *     from when known
+     */
     public PostboxConfigurationException(String key, Object value, String problem) {
         super("Invalid Postbox configuration " + key + "=" + quote(value) + ": " + problem);
         this.key = key;
+        this.problem = problem;
     }
 
     public PostboxConfigurationException(String message) {
         super(message);
         this.key = null;
+        this.problem = message;
     }
 
     /** The offending configuration key, or null when the problem is not tied to one key. */
     public String key() {
         return key;
+    }
+
+    /** What is wrong with the value (the message without the key and value), e.g. {@code must be true or false}. */
+    public String problem() {
+        return problem;
     }
 
     private static String quote(Object value) {
