@@ -29,7 +29,7 @@ public final class JndiDataSource implements DataSource {
         Object lookup(String name) throws NamingException;
     }
 
-    private static final System.Logger LOG = System.getLogger(JndiDataSource.class.getName());
+    private static final Logger LOG = Logger.getLogger(JndiDataSource.class.getName());
 
     private final String key;
     private final String jndiName;
@@ -63,7 +63,7 @@ public final class JndiDataSource implements DataSource {
             if (!notBound(e)) {
                 throw notFound(key, jndiName, e);
             }
-            LOG.log(System.Logger.Level.INFO, () -> key + "=" + jndiName + " is not bound while the application "
+            LOG.info(() -> key + "=" + jndiName + " is not bound while the application "
                     + "starts (application servers such as Payara bind the data sources an application defines "
                     + "itself a little later); it is looked up again on first use");
             return lazy;

@@ -1,5 +1,6 @@
 package dev.postbox.outbox.internal;
 
+import dev.postbox.common.internal.Jsonp;
 import dev.postbox.outbox.Outbox;
 import dev.postbox.outbox.OutboxEvent;
 import dev.postbox.outbox.OutboxException;
@@ -56,11 +57,8 @@ public final class TransactionalOutbox implements Outbox {
     private final OutboxSettings settings;
     /** Identifies this outbox's buffer among the transaction's resources. */
     private final Object resourceKey = new Object();
-    /**
-     * Looked up once: the static {@code jakarta.json.Json} factory methods run a ServiceLoader lookup on every
-     * call, which measured at about a millisecond per event.
-     */
-    private final JsonProvider json = JsonProvider.provider();
+    /** Postbox's one cached provider: the static {@code jakarta.json.Json} factories look it up on every call. */
+    private final JsonProvider json = Jsonp.provider();
 
     public TransactionalOutbox(OutboxSettings settings, TransactionSynchronizationRegistry registry,
             DataSource dataSource, PayloadSerializer serializer) {
