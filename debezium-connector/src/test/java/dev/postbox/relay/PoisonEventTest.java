@@ -128,8 +128,8 @@ class PoisonEventTest {
             }
         };
         UUID poison;
-        try (OutboxRelay relay = relay(db).sink(gated).set("postbox.relay.backoff.initial-delay", "2s")
-                .set("postbox.relay.backoff.max-delay", "5s").build()) {
+        try (OutboxRelay relay = relay(db).sink(gated)
+                .backoff(backoff(Duration.ofSeconds(2), Duration.ofSeconds(5))).build()) {
             relay.start();
             awaitState(relay, RelayStatus.State.ACTIVE);
             insert(db, "Order", "p", 1);

@@ -1,10 +1,11 @@
 package dev.postbox.relay.internal;
 
-import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
+import static java.util.logging.Level.FINE;
+import static java.util.logging.Level.INFO;
+import static java.util.logging.Level.SEVERE;
+import static java.util.logging.Level.WARNING;
 
+import dev.postbox.common.internal.Failures;
 import dev.postbox.relay.ParkedEvent;
 import dev.postbox.relay.RelayEvent;
 import dev.postbox.relay.RelaySink;
@@ -29,6 +30,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -57,7 +60,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    private static final System.Logger LOG = System.getLogger(DeliveryPipeline.class.getName());
+    private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class.getName());
 
     private final RelayConfig config;
     private final RelaySink sink;
@@ -84,7 +87,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         this.mapper = mapper;
         this.store = store;
         this.counters = counters;
-        this.rule = new ParkingRule(config.maxAttempts(), config.backoff());
+        this.rule = new ParkingRule(config.retries().maxAttempts(), config.retries().backoff());
         this.parked = parkedAggregates;
         this.sender = Executors.newSingleThreadExecutor(daemon("postbox-relay-send-" + config.slotName()));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("postbox-relay-retry-" + config.slotName()));
@@ -130,8 +133,9 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         try {
             return mapper.map(record);
         } catch (RuntimeException e) {
-            LOG.log(ERROR, "Skipping an outbox change at " + ChangeEventMapper.position(record)
-                    + " that cannot be read as an event (the row breaks the outbox table layout): " + e, e);
+            LOG.log(SEVERE, "Skipping an outbox change at " + ChangeEventMapper.position(record)
+                    + " that cannot be read as an event (the row breaks the outbox table layout): "
+                    + Failures.describe(e), e);
             return null;
         }
     }
@@ -163,7 +167,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
      * resolved prefix.
      */
     private boolean mayReturn() {
-        return window.size() <= config.maxInFlight();
+        return window.size() <= config.engine().maxInFlight();
     }
 
     private void dispatch(Lane lane) {
@@ -225,7 +229,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
 
     private void onFailure(Lane lane, PendingEvent entry, Throwable error) {
         entry.attempts++;
-        entry.lastError = describe(error);
+        entry.lastError = Failures.describe(error);
         counters.lastError = entry.lastError;
         if (entry.attempts == 1) {
             entry.successesAtFirstFailure = health.successes();
@@ -248,13 +252,13 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             counters.outage = true;
             LOG.log(WARNING, "Sink " + sink.describe() + " looks unavailable: " + health.failuresInARow()
                     + " delivery attempts failed in a row and none succeeded since. Nothing is parked during an "
-                    + "outage; " + unresolved + " events wait in memory (up to " + config.maxInFlight()
+                    + "outage; " + unresolved + " events wait in memory (up to " + config.engine().maxInFlight()
                     + "), the rest stays in replication slot " + config.slotName() + " (WAL is retained). "
-                    + "Retrying with backoff up to " + config.backoff().maxDelay().toSeconds() + " s. Last error: "
+                    + "Retrying with backoff up to " + config.retries().backoff().maxDelay().toSeconds() + " s. Last error: "
                     + entry.lastError);
         }
         Duration delay = retry.delay();
-        System.Logger.Level level = entry.attempts == 1 && !health.outage() ? INFO : DEBUG;
+        Level level = entry.attempts == 1 && !health.outage() ? INFO : FINE;
         LOG.log(level, () -> "Delivery of " + (entry.replayed() ? "replayed " : "") + entry.event.describe()
                 + " failed (attempt " + entry.attempts + "), retrying in " + delay.toMillis() + " ms: "
                 + entry.lastError);
@@ -294,7 +298,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         try {
             store.insert(e, ParkedEvent.Status.PARKED, head.attempts, head.lastError, head.firstFailedAt);
         } catch (SQLException ex) {
-            LOG.log(WARNING, "Could not park " + e.describe() + " in " + config.parkedTable() + " (" + ex.getMessage()
+            LOG.log(WARNING, "Could not park " + e.describe() + " in " + config.names().parkedTable() + " (" + ex.getMessage()
                     + "); retrying its delivery meanwhile");
             return false;
         }
@@ -304,7 +308,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         LOG.log(WARNING, "Parked " + e.describe() + " at " + e.sourcePosition() + " after " + head.attempts
                 + " attempt(s)" + (permanent ? " (permanent error)" : " while other events were delivered")
                 + ": " + head.lastError + ". Later events of aggregate " + lane.key + " wait behind it in "
-                + config.parkedTable() + " (status WAITING); replay with ParkedEvents.replay(" + e.id() + ")");
+                + config.names().parkedTable() + " (status WAITING); replay with ParkedEvents.replay(" + e.id() + ")");
         resolve(lane, head);
         drainToWaiting(lane);
         return true;
@@ -317,10 +321,10 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             try {
                 store.insert(entry.event, ParkedEvent.Status.WAITING, 0, null, null);
             } catch (SQLException ex) {
-                LOG.log(WARNING, "Could not write " + entry.event.describe() + " as WAITING to " + config.parkedTable()
+                LOG.log(WARNING, "Could not write " + entry.event.describe() + " as WAITING to " + config.names().parkedTable()
                         + " (" + ex.getMessage() + "); trying again shortly");
                 if (lane.retry == null) {
-                    lane.retry = timer.schedule(() -> retryNow(lane), config.backoff().initialDelay().toMillis(),
+                    lane.retry = timer.schedule(() -> retryNow(lane), config.retries().backoff().initialDelay().toMillis(),
                             TimeUnit.MILLISECONDS);
                 }
                 return;
@@ -402,7 +406,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             synchronized (this) {
                 Lane lane = lanes.get(key);
                 if (!closed && lane != null && lane.replaying) {
-                    stopReplay(lane, "could not read " + config.parkedTable() + " (" + e.getMessage()
+                    stopReplay(lane, "could not read " + config.names().parkedTable() + " (" + e.getMessage()
                             + "); the replay is tried again shortly");
                 }
             }
@@ -444,7 +448,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
                     if (!closed && lane.queue.peek() == entry) {
                         lane.inFlight = false;
                         stopReplay(lane, entry.event.describe() + " was delivered but could not be deleted from "
-                                + config.parkedTable() + " (" + e.getMessage() + "); the replay is tried again "
+                                + config.names().parkedTable() + " (" + e.getMessage() + "); the replay is tried again "
                                 + "shortly and sends it once more");
                     }
                 }
@@ -479,7 +483,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             store.replayFailed(row.sequence(), row.attempts() + entry.attempts, entry.lastError);
         } catch (SQLException ex) {
             LOG.log(WARNING, "Could not record the failed replay of " + entry.event.describe() + " in "
-                    + config.parkedTable() + " (" + ex.getMessage() + "); retrying its delivery meanwhile");
+                    + config.names().parkedTable() + " (" + ex.getMessage() + "); retrying its delivery meanwhile");
             return false;
         }
         stopReplay(lane, entry.event.describe() + " failed again after " + entry.attempts + " attempt(s): "
@@ -526,14 +530,6 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             t = t.getCause();
         }
         return t;
-    }
-
-    private static String describe(Throwable t) {
-        String text = t.getClass().getSimpleName() + ": " + t.getMessage();
-        if (t.getCause() != null && t.getCause() != t) {
-            text += " (caused by " + t.getCause().getClass().getSimpleName() + ": " + t.getCause().getMessage() + ")";
-        }
-        return text.length() > 2000 ? text.substring(0, 2000) : text;
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {
