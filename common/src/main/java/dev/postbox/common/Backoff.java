@@ -8,11 +8,16 @@ import java.util.function.DoubleSupplier;
  * Exponential backoff with jitter, shared by the inbox's deferred retries and the relay's sink retries.
  *
  * <p>The delay before retry {@code n} (n = 1 after the first failed attempt) is
- * {@code min(maxDelay, initialDelay × factor^(n-1) × (1 ± jitter))}: jitter is applied before the cap, so
- * callers that hit the cap do not all wake at the same instant only when jitter is zero.
+ * {@code min(maxDelay, initialDelay × factor^(n-1)) × (1 ± jitter)}: the cap first, then the jitter, so that
+ * retries which all reached the cap still wake at different instants (with the jitter applied before the cap,
+ * every capped delay was exactly {@code maxDelay}, and a burst of failures retried as a burst again).
+ *
+ * <p>So {@code maxDelay} bounds the delay before jitter: with jitter a delay lies within
+ * {@code maxDelay × (1 ± jitter)} once capped, i.e. it may exceed {@code maxDelay} by up to
+ * {@code jitter × maxDelay} (20 % with the default jitter), and never more.
  *
  * @param initialDelay delay before the first retry, positive
- * @param maxDelay upper bound of any delay, at least {@code initialDelay}
+ * @param maxDelay upper bound of the delay before jitter, at least {@code initialDelay}
  * @param factor growth per retry, at least 1
  * @param jitter relative spread in [0, 1]: 0.2 means ±20 %
  */
@@ -49,10 +54,9 @@ public record Backoff(Duration initialDelay, Duration maxDelay, double factor, d
         if (retry < 1) {
             throw new IllegalArgumentException("retry numbers start at 1, was " + retry);
         }
-        double base = initialDelay.toNanos() * Math.pow(factor, retry - 1);
+        double capped = Math.min(initialDelay.toNanos() * Math.pow(factor, retry - 1), (double) maxDelay.toNanos());
         double spread = jitter == 0.0 ? 1.0 : 1.0 + jitter * (2.0 * random.getAsDouble() - 1.0);
-        double nanos = Math.min(base * spread, (double) maxDelay.toNanos());
-        return Duration.ofNanos(Math.max(0L, (long) nanos));
+        return Duration.ofNanos(Math.max(0L, (long) (capped * spread)));
     }
 
     /** Same backoff without jitter: useful in tests and for humans reading a schedule. */

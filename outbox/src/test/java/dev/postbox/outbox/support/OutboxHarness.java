@@ -2,8 +2,6 @@ package dev.postbox.outbox.support;
 
 import dev.postbox.outbox.Outbox;
 import dev.postbox.testkit.PostgresServer;
-import dev.postbox.testkit.jta.LocalJta;
-import dev.postbox.testkit.jta.LocalJtaPlatform;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
@@ -18,6 +16,7 @@ import java.util.ServiceLoader;
 import jakarta.enterprise.inject.spi.Extension;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.Weld;
@@ -25,35 +24,48 @@ import org.jboss.weld.environment.se.WeldContainer;
 
 /**
  * Everything an application server would give the outbox, built in-process on a real PostgreSQL database:
- * LocalJta (one connection per transaction, shared like a server's pool does), Weld SE with the outbox's
- * portable extension, SmallRye Config for MicroProfile Config, and Hibernate in JTA mode using CDI for its
- * entity listeners.
+ * a JTA transaction manager with data sources that share one connection per transaction like a server's pool
+ * ({@link TestJta}: the test kit's LocalJta by default, or Narayana), Weld SE with the outbox's portable
+ * extension, SmallRye Config for MicroProfile Config, and Hibernate in JTA mode using CDI for its entity
+ * listeners.
  */
 public final class OutboxHarness implements AutoCloseable {
 
     public final PostgresServer.Database db;
-    public final LocalJta jta;
+    public final TestJta jta;
     public final WeldContainer weld;
     private final List<EntityManagerFactory> factories = new ArrayList<>();
 
-    private OutboxHarness(PostgresServer.Database db, LocalJta jta, WeldContainer weld) {
+    private OutboxHarness(PostgresServer.Database db, TestJta jta, WeldContainer weld) {
         this.db = db;
         this.jta = jta;
         this.weld = weld;
     }
 
-    /** A new database with the shipped outbox DDL and a purchase_order table. */
+    /** A new database with the shipped outbox DDL and a purchase_order table, on LocalJta. */
     public static OutboxHarness start(Map<String, String> config, Class<?>... extraBeans) {
+        return start(TestJta.LOCAL_JTA, config, extraBeans);
+    }
+
+    /** A new database with the shipped outbox DDL and a purchase_order table, on the given transaction manager. */
+    public static OutboxHarness start(Function<PostgresServer.Database, TestJta> transactionManager,
+            Map<String, String> config, Class<?>... extraBeans) {
         PostgresServer.Database db = PostgresServer.shared().createDatabase("outbox");
         db.execute(shippedDdl(), "create table purchase_order (id varchar(64) primary key, status varchar(32), "
                 + "amount numeric(12,2))");
-        return startOn(db, config, extraBeans);
+        return startOn(transactionManager, db, config, extraBeans);
+    }
+
+    /** Starts the container on an existing database and LocalJta; throws what Weld throws on deployment problems. */
+    public static OutboxHarness startOn(PostgresServer.Database db, Map<String, String> config,
+            Class<?>... extraBeans) {
+        return startOn(TestJta.LOCAL_JTA, db, config, extraBeans);
     }
 
     /** Starts the container on an existing database; throws what Weld throws on deployment problems. */
-    public static OutboxHarness startOn(PostgresServer.Database db, Map<String, String> config,
-            Class<?>... extraBeans) {
-        LocalJta jta = new LocalJta(db.dataSource());
+    public static OutboxHarness startOn(Function<PostgresServer.Database, TestJta> transactionManager,
+            PostgresServer.Database db, Map<String, String> config, Class<?>... extraBeans) {
+        TestJta jta = transactionManager.apply(db);
         TestOutboxEnvironment.jta = jta;
         Map<String, String> effective = new HashMap<>();
         effective.put("postbox.outbox.datasource", "java:app/jdbc/orders");
@@ -64,8 +76,11 @@ public final class OutboxHarness implements AutoCloseable {
                 .addBeanClass(TestOutboxEnvironment.class)
                 .addBeanClasses(extraBeans);
         // Discovery is off, so register what META-INF/services declares, as a server would (this also checks
-        // that the outbox jar's service file names its extension).
-        ServiceLoader.load(Extension.class).forEach(weld::addExtension);
+        // that the outbox jar's service file names its extension). Postbox's only: the Narayana jar on the test
+        // class path declares its own CDI extension (@Transactional interceptors), which is not under test.
+        ServiceLoader.load(Extension.class).stream().map(ServiceLoader.Provider::get)
+                .filter(extension -> extension.getClass().getName().startsWith("dev.postbox."))
+                .forEach(weld::addExtension);
         return new OutboxHarness(db, jta, weld.initialize());
     }
 
@@ -94,7 +109,7 @@ public final class OutboxHarness implements AutoCloseable {
     public EntityManagerFactory entityManagerFactory(String unit, Map<String, Object> extra) {
         Map<String, Object> props = new HashMap<>();
         props.put("jakarta.persistence.jtaDataSource", jta.jpaDataSource());
-        props.put("hibernate.transaction.jta.platform", new LocalJtaPlatform(jta));
+        props.put("hibernate.transaction.jta.platform", jta.hibernateJtaPlatform());
         props.put("jakarta.persistence.bean.manager", weld.getBeanManager());
         props.put("hibernate.show_sql", "false");
         props.putAll(extra);

@@ -1,7 +1,6 @@
 package dev.postbox.outbox.support;
 
 import dev.postbox.outbox.internal.cdi.OutboxEnvironment;
-import dev.postbox.testkit.jta.LocalJta;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
@@ -10,7 +9,8 @@ import javax.sql.DataSource;
 
 /**
  * Replaces the JNDI lookups of {@link OutboxEnvironment} outside an application server: the JTA registry and
- * the shared data source come from {@link LocalJta}. Configuration is still read from MicroProfile Config.
+ * the shared data source come from the harness's {@link TestJta} (LocalJta or Narayana). Configuration is still
+ * read from MicroProfile Config.
  */
 @Alternative
 @Priority(1)
@@ -18,11 +18,11 @@ import javax.sql.DataSource;
 public class TestOutboxEnvironment extends OutboxEnvironment {
 
     /** Set by {@link OutboxHarness} before the container starts; test code only. */
-    static volatile LocalJta jta;
+    static volatile TestJta jta;
 
     @Override
     public TransactionSynchronizationRegistry transactionSynchronizationRegistry() {
-        return jta;
+        return jta.registry();
     }
 
     @Override

@@ -6,33 +6,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.postbox.outbox.support.OutboxHarness;
 import dev.postbox.outbox.support.PurchaseOrder;
 import dev.postbox.outbox.support.Rows;
+import dev.postbox.outbox.support.TestJta;
+import dev.postbox.testkit.PostgresServer;
 import jakarta.persistence.EntityManagerFactory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The entity-listener path: Hibernate in JTA mode, entities that raise events, the listener registered for
- * the whole persistence unit through {@code META-INF/postbox-outbox-listener.xml}.
+ * the whole persistence unit through {@code META-INF/postbox-outbox-listener.xml}. Runs once per transaction
+ * manager: one small subclass each.
  */
-class OutboxEntityListenerTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractOutboxEntityListenerTest {
 
-    private static OutboxHarness harness;
-    private static EntityManagerFactory emf;
+    protected OutboxHarness harness;
+    protected EntityManagerFactory emf;
+
+    /** The transaction manager (and its data sources) this run uses. */
+    protected abstract Function<PostgresServer.Database, TestJta> transactionManager();
 
     @BeforeAll
-    static void start() {
-        harness = OutboxHarness.start(Map.of());
+    void start() {
+        harness = OutboxHarness.start(transactionManager(), Map.of());
         emf = harness.entityManagerFactory("orders", Map.of());
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         harness.close();
     }
 
@@ -41,7 +50,7 @@ class OutboxEntityListenerTest {
         harness.db.execute("delete from outbox_event", "delete from purchase_order");
     }
 
-    private static List<String> outboxTypes() {
+    private List<String> outboxTypes() {
         return Rows.strings(harness.db, "select type from outbox_event order by \"timestamp\", id");
     }
 

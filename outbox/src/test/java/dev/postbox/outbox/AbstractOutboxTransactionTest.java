@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postbox.outbox.support.OutboxHarness;
 import dev.postbox.outbox.support.Rows;
+import dev.postbox.outbox.support.TestJta;
+import dev.postbox.testkit.PostgresServer;
 import jakarta.json.Json;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -16,26 +18,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
-/** The explicit path: {@code Outbox.publish} inside JTA transactions, against a real PostgreSQL. */
-class OutboxTransactionTest {
+/**
+ * The explicit path: {@code Outbox.publish} inside JTA transactions, against a real PostgreSQL. Runs once per
+ * transaction manager: one small subclass each.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractOutboxTransactionTest {
 
-    private static OutboxHarness harness;
-    private static Outbox outbox;
+    protected OutboxHarness harness;
+    private Outbox outbox;
+
+    /** The transaction manager (and its data sources) this run uses. */
+    protected abstract Function<PostgresServer.Database, TestJta> transactionManager();
 
     @BeforeAll
-    static void start() {
-        harness = OutboxHarness.start(Map.of());
+    void start() {
+        harness = OutboxHarness.start(transactionManager(), Map.of());
         outbox = harness.outbox();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         harness.close();
     }
 

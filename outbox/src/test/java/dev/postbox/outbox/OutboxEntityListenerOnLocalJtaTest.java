@@ -1,0 +1,26 @@
+package dev.postbox.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postbox.outbox.support.TestJta;
+import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.jta.LocalJtaPlatform;
+import java.util.function.Function;
+import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.hibernate.engine.transaction.jta.platform.spi.JtaPlatform;
+import org.junit.jupiter.api.Test;
+
+/** {@link AbstractOutboxEntityListenerTest} on the test kit's small JTA. */
+class OutboxEntityListenerOnLocalJtaTest extends AbstractOutboxEntityListenerTest {
+
+    @Override
+    protected Function<PostgresServer.Database, TestJta> transactionManager() {
+        return TestJta.LOCAL_JTA;
+    }
+
+    @Test
+    void hibernateRanOnLocalJta() {
+        assertThat(emf.unwrap(SessionFactoryImplementor.class).getServiceRegistry().getService(JtaPlatform.class))
+                .isInstanceOf(LocalJtaPlatform.class);
+    }
+}
