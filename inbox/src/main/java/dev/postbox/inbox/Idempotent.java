@@ -51,7 +51,7 @@ public @interface Idempotent {
     @Nonbinding
     KeySource keySource() default KeySource.AUTO;
 
-    /** How long a completed record (and so its stored result) is kept, ISO-8601; empty = postbox.inbox.retention. */
+    /** How long a completed record (and so its stored result) is kept (P7D or 7d); empty = postbox.inbox.retention. */
     @Nonbinding
     String retention() default "";
 
@@ -59,11 +59,11 @@ public @interface Idempotent {
     @Nonbinding
     int maxAttempts() default 0;
 
-    /** Delay before the first retry, ISO-8601; empty = postbox.inbox.initial-delay (default PT1S). */
+    /** Delay before the first retry (PT1S or 1s); empty = postbox.inbox.initial-delay (default PT1S). */
     @Nonbinding
     String initialDelay() default "";
 
-    /** Upper bound of any delay, ISO-8601; empty = postbox.inbox.max-delay (default PT1H). */
+    /** Upper bound of any delay (PT1H or 1h); empty = postbox.inbox.max-delay (default PT1H). */
     @Nonbinding
     String maxDelay() default "";
 

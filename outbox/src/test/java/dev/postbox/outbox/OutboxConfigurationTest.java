@@ -56,6 +56,16 @@ class OutboxConfigurationTest {
     }
 
     @Test
+    void unknownOutboxKeyFailsStartupNamingTheNearestKey() {
+        PostgresServer.Database db = PostgresServer.shared().createDatabase("unknownkey");
+        assertThatThrownBy(() -> harness = OutboxHarness.startOn(db, Map.of("postbox.outbox.tabel", "events")))
+                .isInstanceOf(jakarta.enterprise.inject.spi.DeploymentException.class)
+                .hasStackTraceContaining("Invalid Postbox configuration postbox.outbox.tabel='****': unknown outbox "
+                        + "configuration key; did you mean postbox.outbox.table?")
+                .hasStackTraceContaining("(from MicroProfile Config)");
+    }
+
+    @Test
     void customSchemaQualifiedTableIsUsed() throws Exception {
         PostgresServer.Database db = PostgresServer.shared().createDatabase("custom");
         db.execute("create schema messaging", OutboxHarness.shippedDdl().replace("outbox_event", "messaging.events")

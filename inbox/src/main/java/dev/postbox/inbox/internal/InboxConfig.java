@@ -3,17 +3,20 @@ package dev.postbox.inbox.internal;
 import dev.postbox.common.Backoff;
 import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.common.SqlIdentifiers;
+import dev.postbox.common.internal.config.ConfigKey;
+import dev.postbox.common.internal.config.ConfigReader;
+import dev.postbox.common.internal.config.ConfigSource;
+import dev.postbox.common.internal.config.KeySet;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every configuration key of the inbox, declared once with its default and meaning, and the values read from a
- * lookup (MicroProfile Config in the container, a map in tests). Invalid values fail start-up with the key named.
+ * Every configuration key of the inbox, declared once on the common model ({@link ConfigKey}: name, type,
+ * default, description), and the values read from a {@link ConfigSource} (MicroProfile Config in the container, a
+ * map in tests). Invalid values fail start-up with the key, the value, what is allowed and where it came from;
+ * unknown {@code postbox.inbox.*} keys fail too, naming the nearest key.
  *
  * <p>Per-scope keys override the {@code @Idempotent} attributes of that scope, which override the global keys:
  * {@code postbox.inbox."PaymentListener#on".max-attempts} beats {@code maxAttempts = 3} beats
@@ -21,69 +24,89 @@ import java.util.function.Function;
  */
 public final class InboxConfig {
 
-    /** A configuration key: full name, default value (null = none), description. */
-    public record Key(String name, String defaultValue, String description) {
-        /** The last segment, used after {@code postbox.inbox."<scope>".} for per-scope overrides. */
-        public String suffix() {
-            return name.substring(PREFIX.length());
-        }
-    }
-
     public static final String PREFIX = "postbox.inbox.";
-    private static final List<Key> KEYS = new ArrayList<>();
 
-    public static final Key DATASOURCE = key("datasource", "java:comp/DefaultDataSource",
-            "JNDI name of the JTA data source holding the inbox table (the application's own database, so the "
-                    + "record commits with the business work).");
-    public static final Key TABLE = key("table", "postbox_inbox",
-            "Inbox table, optionally schema-qualified; must match " + SqlIdentifiers.PATTERN_TEXT + " per part.");
-    public static final Key SCHEDULER_ENABLED = key("scheduler.enabled", "true",
-            "Whether this instance runs deferred retries, received records and the retention purge.");
-    public static final Key POLL_INTERVAL = key("poll-interval", "PT1S",
-            "How often the scheduler looks for due retries and expired leases (ISO-8601).");
-    public static final Key BATCH_SIZE = key("batch-size", "20",
-            "How many due records one poll claims (FOR UPDATE SKIP LOCKED).");
-    public static final Key LEASE = key("lease", "PT5M",
-            "How long an attempt may run before another worker may take the record over; keep it above the "
-                    + "longest handler and the transaction timeout.");
-    public static final Key RETENTION = key("retention", "P7D",
-            "How long completed records (and their stored results) are kept; longer than the senders' retry "
-                    + "window (days for webhook senders).");
-    public static final Key PURGE_INTERVAL = key("purge-interval", "PT10M",
-            "How often expired completed records are purged.");
-    public static final Key PURGE_BATCH_SIZE = key("purge-batch-size", "500",
-            "Rows deleted per purge statement; small batches keep locks and WAL bursts short.");
-    public static final Key MAX_PAYLOAD_BYTES = key("max-payload-bytes", "1048576",
-            "Largest payload (UTF-8 JSON of the arguments or raw body) accepted; larger is rejected before any "
-                    + "row is written.");
-    public static final Key MAX_ATTEMPTS = key("max-attempts", "5",
-            "Attempts per record including the first call (per scope: postbox.inbox.\"<scope>\".max-attempts).");
-    public static final Key INITIAL_DELAY = key("initial-delay", "PT1S", "Delay before the first retry.");
-    public static final Key MAX_DELAY = key("max-delay", "PT1H", "Upper bound of a retry delay.");
-    public static final Key BACKOFF_FACTOR = key("backoff-factor", "2", "Growth of the delay per retry (>= 1).");
-    public static final Key JITTER = key("jitter", "0.2", "Relative jitter of retry delays, within [0, 1].");
-    public static final Key WEBHOOK_SECRETS = key("webhooks.<name>.secrets", null,
-            "Standard Webhooks secrets of receiver <name>, comma-separated (first signs, all verify: rotation).");
-    public static final Key WEBHOOK_TOLERANCE = key("webhooks.<name>.tolerance", "PT5M",
-            "Accepted clock distance of webhook-timestamp for receiver <name>.");
+    public static final ConfigKey<String> DATASOURCE = ConfigKey.string(PREFIX + "datasource")
+            .defaultValue("java:comp/DefaultDataSource")
+            .description("JNDI name of the JTA data source holding the inbox table (the application's own database, "
+                    + "so the record commits with the business work).");
+    public static final ConfigKey<String> TABLE = ConfigKey.qualifiedTable(PREFIX + "table")
+            .defaultValue("postbox_inbox")
+            .description("Inbox table, optionally schema-qualified; must match " + SqlIdentifiers.PATTERN_TEXT
+                    + " per part.");
+    public static final ConfigKey<Boolean> SCHEDULER_ENABLED = ConfigKey.bool(PREFIX + "scheduler.enabled")
+            .defaultValue("true")
+            .description("Whether this instance runs deferred retries, received records and the retention purge.");
+    public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration(PREFIX + "poll-interval")
+            .defaultValue("PT1S")
+            .description("How often the scheduler looks for due retries and expired leases.");
+    public static final ConfigKey<Integer> BATCH_SIZE = ConfigKey.integer(PREFIX + "batch-size", 1, Integer.MAX_VALUE)
+            .defaultValue("20")
+            .description("How many due records one poll claims (FOR UPDATE SKIP LOCKED).");
+    public static final ConfigKey<Duration> LEASE = ConfigKey.duration(PREFIX + "lease")
+            .defaultValue("PT5M")
+            .description("How long an attempt may run before another worker may take the record over; keep it "
+                    + "above the longest handler and the transaction timeout.");
+    public static final ConfigKey<Duration> RETENTION = ConfigKey.duration(PREFIX + "retention")
+            .defaultValue("P7D")
+            .description("How long completed records (and their stored results) are kept; longer than the senders' "
+                    + "retry window (days for webhook senders).");
+    public static final ConfigKey<Duration> PURGE_INTERVAL = ConfigKey.duration(PREFIX + "purge-interval")
+            .defaultValue("PT10M")
+            .description("How often expired completed records are purged.");
+    public static final ConfigKey<Integer> PURGE_BATCH_SIZE = ConfigKey.integer(PREFIX + "purge-batch-size", 1,
+                    Integer.MAX_VALUE)
+            .defaultValue("500")
+            .description("Rows deleted per purge statement; small batches keep locks and WAL bursts short.");
+    public static final ConfigKey<Integer> MAX_PAYLOAD_BYTES = ConfigKey.integer(PREFIX + "max-payload-bytes", 1,
+                    Integer.MAX_VALUE)
+            .defaultValue("1048576")
+            .description("Largest payload (UTF-8 JSON of the arguments or raw body) accepted; larger is rejected "
+                    + "before any row is written.");
+    public static final ConfigKey<Integer> MAX_ATTEMPTS = ConfigKey.integer(PREFIX + "max-attempts", 1,
+                    Integer.MAX_VALUE)
+            .defaultValue("5")
+            .description("Attempts per record including the first call (per scope: "
+                    + "postbox.inbox.\"<scope>\".max-attempts).");
+    public static final ConfigKey<Duration> INITIAL_DELAY = ConfigKey.duration(PREFIX + "initial-delay")
+            .defaultValue("PT1S").description("Delay before the first retry.");
+    public static final ConfigKey<Duration> MAX_DELAY = ConfigKey.duration(PREFIX + "max-delay")
+            .defaultValue("PT1H").description("Upper bound of a retry delay.");
+    public static final ConfigKey<Double> BACKOFF_FACTOR = ConfigKey.decimal(PREFIX + "backoff-factor", 1,
+                    Double.MAX_VALUE)
+            .defaultValue("2").description("Growth of the delay per retry (>= 1).");
+    public static final ConfigKey<Double> JITTER = ConfigKey.decimal(PREFIX + "jitter", 0, 1)
+            .defaultValue("0.2").description("Relative jitter of retry delays, within [0, 1].");
+    public static final ConfigKey<List<String>> WEBHOOK_SECRETS = ConfigKey.list(PREFIX + "webhooks.<name>.secrets")
+            .secret()
+            .description("Standard Webhooks secrets of receiver <name>, comma-separated (first signs, all verify: "
+                    + "rotation).");
+    public static final ConfigKey<Duration> WEBHOOK_TOLERANCE = ConfigKey.duration(PREFIX
+                    + "webhooks.<name>.tolerance")
+            .defaultValue("PT5M")
+            .description("Accepted clock distance of webhook-timestamp for receiver <name>.");
 
-    private static Key key(String suffix, String defaultValue, String description) {
-        Key key = new Key(PREFIX + suffix, defaultValue, description);
-        KEYS.add(key);
-        return key;
+    /** The retry keys a scope may override: {@code postbox.inbox."<scope>".max-attempts} and so on. */
+    private static final List<ConfigKey<?>> SCOPED = List.of(scopedTemplate(MAX_ATTEMPTS),
+            scopedTemplate(INITIAL_DELAY), scopedTemplate(MAX_DELAY), scopedTemplate(BACKOFF_FACTOR),
+            scopedTemplate(JITTER), scopedTemplate(RETENTION));
+
+    /** The inbox's keys in README order, plus the per-scope templates (documented in prose). */
+    public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, SCHEDULER_ENABLED,
+            POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE, MAX_PAYLOAD_BYTES,
+            MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SECRETS, WEBHOOK_TOLERANCE))
+            .alsoAccepting(SCOPED);
+
+    private static <T> ConfigKey<T> scopedTemplate(ConfigKey<T> key) {
+        return key.renamed(PREFIX + "\"<scope>\"." + key.name().substring(PREFIX.length()));
     }
 
-    /** All keys, for documentation. */
-    public static List<Key> keys() {
-        return List.copyOf(KEYS);
+    /** A key's per-scope override, e.g. {@code postbox.inbox."Payments#on".max-attempts}. */
+    public static <T> ConfigKey<T> scoped(String scope, ConfigKey<T> key) {
+        return scopedTemplate(key).resolve(scope);
     }
 
-    /** The name of a per-scope override, e.g. {@code postbox.inbox."Payments#on".max-attempts}. */
-    public static String scoped(String scope, Key key) {
-        return PREFIX + "\"" + scope + "\"." + key.suffix();
-    }
-
-    private final Function<String, Optional<String>> lookup;
+    private final ConfigReader reader;
     private final String datasource;
     private final String table;
     private final boolean schedulerEnabled;
@@ -95,30 +118,35 @@ public final class InboxConfig {
     private final int maxPayloadBytes;
     private final PolicySpec globalPolicy;
 
-    private InboxConfig(Function<String, Optional<String>> lookup) {
-        this.lookup = lookup;
-        this.datasource = string(DATASOURCE);
-        this.table = SqlIdentifiers.requireQualified(TABLE.name(), string(TABLE));
-        this.schedulerEnabled = bool(SCHEDULER_ENABLED);
-        this.pollInterval = positive(POLL_INTERVAL.name(), duration(POLL_INTERVAL.name(), string(POLL_INTERVAL)));
-        this.batchSize = intAtLeast(BATCH_SIZE, 1);
-        this.lease = positive(LEASE.name(), duration(LEASE.name(), string(LEASE)));
-        this.purgeInterval = positive(PURGE_INTERVAL.name(), duration(PURGE_INTERVAL.name(), string(PURGE_INTERVAL)));
-        this.purgeBatchSize = intAtLeast(PURGE_BATCH_SIZE, 1);
-        this.maxPayloadBytes = intAtLeast(MAX_PAYLOAD_BYTES, 1);
+    private InboxConfig(ConfigSource source) {
+        this.reader = ConfigReader.of(KEYS, source).rejectUnknown();
+        this.datasource = reader.get(DATASOURCE);
+        this.table = reader.get(TABLE);
+        this.schedulerEnabled = reader.get(SCHEDULER_ENABLED);
+        this.pollInterval = reader.get(POLL_INTERVAL);
+        this.batchSize = reader.get(BATCH_SIZE);
+        this.lease = reader.get(LEASE);
+        this.purgeInterval = reader.get(PURGE_INTERVAL);
+        this.purgeBatchSize = reader.get(PURGE_BATCH_SIZE);
+        this.maxPayloadBytes = reader.get(MAX_PAYLOAD_BYTES);
         PolicySpec global = readSpec(null);
         this.globalPolicy = PolicySpec.BUILT_IN.overriddenBy(global);
         globalPolicy.toPolicy("postbox.inbox.*", new Class<?>[0], new Class<?>[0]); // validates combinations
     }
 
-    /** Reads and validates the configuration. */
+    /** Reads and validates the configuration, unknown {@code postbox.inbox.*} keys included. */
+    public static InboxConfig from(ConfigSource source) {
+        return new InboxConfig(source);
+    }
+
+    /** Reads and validates the configuration from a lookup (tests; a lookup cannot list unknown keys). */
     public static InboxConfig from(Function<String, Optional<String>> lookup) {
-        return new InboxConfig(lookup);
+        return from(ConfigSource.of("configuration", lookup));
     }
 
     /** Defaults only. */
     public static InboxConfig defaults() {
-        return from(name -> Optional.empty());
+        return from(ConfigSource.of("defaults", name -> Optional.empty()));
     }
 
     public String datasource() {
@@ -169,81 +197,24 @@ public final class InboxConfig {
 
     /** The webhook secrets of a receiver, or an empty array when none are configured. */
     public String[] webhookSecrets(String name) {
-        String keyName = WEBHOOK_SECRETS.name().replace("<name>", name);
-        return lookup.apply(keyName)
-                .map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                        .toArray(String[]::new))
+        return reader.ifSet(WEBHOOK_SECRETS.resolve(name)).map(list -> list.toArray(String[]::new))
                 .orElse(new String[0]);
     }
 
     public Duration webhookTolerance(String name) {
-        String keyName = WEBHOOK_TOLERANCE.name().replace("<name>", name);
-        return duration(keyName, lookup.apply(keyName).orElse(WEBHOOK_TOLERANCE.defaultValue()));
+        return reader.get(WEBHOOK_TOLERANCE.resolve(name));
     }
 
     private PolicySpec readSpec(String scope) {
-        Function<Key, String> name = k -> scope == null ? k.name() : scoped(scope, k);
         return new PolicySpec(
-                lookup.apply(name.apply(MAX_ATTEMPTS)).map(v -> parseInt(name.apply(MAX_ATTEMPTS), v)).orElse(null),
-                lookup.apply(name.apply(INITIAL_DELAY)).map(v -> duration(name.apply(INITIAL_DELAY), v)).orElse(null),
-                lookup.apply(name.apply(MAX_DELAY)).map(v -> duration(name.apply(MAX_DELAY), v)).orElse(null),
-                lookup.apply(name.apply(BACKOFF_FACTOR)).map(v -> parseDouble(name.apply(BACKOFF_FACTOR), v))
-                        .orElse(null),
-                lookup.apply(name.apply(JITTER)).map(v -> parseDouble(name.apply(JITTER), v)).orElse(null),
-                lookup.apply(name.apply(RETENTION)).map(v -> duration(name.apply(RETENTION), v)).orElse(null),
+                read(scope, MAX_ATTEMPTS), read(scope, INITIAL_DELAY), read(scope, MAX_DELAY),
+                read(scope, BACKOFF_FACTOR), read(scope, JITTER), read(scope, RETENTION),
                 scope == null ? "postbox.inbox.*" : PREFIX + "\"" + scope + "\".*");
     }
 
-    private String string(Key key) {
-        return lookup.apply(key.name()).map(String::trim).orElse(key.defaultValue());
-    }
-
-    private boolean bool(Key key) {
-        String value = string(key);
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new PostboxConfigurationException(key.name(), value, "must be true or false");
-        }
-        return Boolean.parseBoolean(value);
-    }
-
-    private int intAtLeast(Key key, int min) {
-        int value = parseInt(key.name(), string(key));
-        if (value < min) {
-            throw new PostboxConfigurationException(key.name(), value, "must be at least " + min);
-        }
-        return value;
-    }
-
-    static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new PostboxConfigurationException(key, value, "must be an integer");
-        }
-    }
-
-    static double parseDouble(String key, String value) {
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new PostboxConfigurationException(key, value, "must be a number");
-        }
-    }
-
-    /** ISO-8601 durations such as PT0.5S, PT10M, P7D. */
-    public static Duration duration(String key, String value) {
-        try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new PostboxConfigurationException(key, value, "must be an ISO-8601 duration such as PT1S or P7D");
-        }
-    }
-
-    private static Duration positive(String key, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new PostboxConfigurationException(key, value, "must be positive");
-        }
-        return value;
+    /** A value set for the scope (or, for scope null, globally); null when not set there. */
+    private <T> T read(String scope, ConfigKey<T> key) {
+        return reader.ifSet(scope == null ? key : scoped(scope, key)).orElse(null);
     }
 
     /**
@@ -253,12 +224,14 @@ public final class InboxConfig {
     public record PolicySpec(Integer maxAttempts, Duration initialDelay, Duration maxDelay, Double factor,
             Double jitter, Duration retention, String origin) {
 
-        static final PolicySpec BUILT_IN = new PolicySpec(Integer.parseInt(MAX_ATTEMPTS.defaultValue()),
-                Duration.parse(INITIAL_DELAY.defaultValue()), Duration.parse(MAX_DELAY.defaultValue()),
-                Double.parseDouble(BACKOFF_FACTOR.defaultValue()), Double.parseDouble(JITTER.defaultValue()),
-                Duration.parse(RETENTION.defaultValue()), "built-in defaults");
+        static final PolicySpec BUILT_IN = new PolicySpec(builtIn(MAX_ATTEMPTS), builtIn(INITIAL_DELAY),
+                builtIn(MAX_DELAY), builtIn(BACKOFF_FACTOR), builtIn(JITTER), builtIn(RETENTION), "built-in defaults");
 
         public static final PolicySpec UNSET = new PolicySpec(null, null, null, null, null, null, "unset");
+
+        private static <T> T builtIn(ConfigKey<T> key) {
+            return key.parse(key.defaultValue());
+        }
 
         PolicySpec overriddenBy(PolicySpec other) {
             return new PolicySpec(

@@ -2,8 +2,12 @@ package dev.postbox.inbox.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.common.internal.config.ConfigKey;
+import dev.postbox.common.internal.config.ConfigSource;
+import dev.postbox.common.internal.config.ReadmeTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,8 +69,62 @@ class InboxConfigTest {
     @Test
     void theReadmeDocumentsEveryKey() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
-        for (InboxConfig.Key key : InboxConfig.keys()) {
+        for (ConfigKey<?> key : InboxConfig.KEYS.keys()) {
             assertThat(readme).as("README.md documents " + key.name()).contains("`" + key.name() + "`");
         }
+        // and its table shows each key with its default, and no key that does not exist
+        assertThat(ReadmeTable.differences(InboxConfig.KEYS, readme, true)).isEmpty();
+        assertThat(ReadmeTable.differences(InboxConfig.KEYS, Files.readString(Path.of("../README.md")), false))
+                .isEmpty();
+    }
+
+    @Test
+    void errorsShowKeyValueWhatIsAllowedAndWhereAndNeverASecret() {
+        InboxConfig fromMp = InboxConfig.from(ConfigSource.of("MicroProfile Config",
+                Map.of("postbox.inbox.webhooks.psp.secrets", "whsec_abc, whsec_def")));
+        assertThat(fromMp.webhookSecrets("psp")).containsExactly("whsec_abc", "whsec_def");
+        assertThat(fromMp.webhookSecrets("other")).isEmpty();
+        assertThat(fromMp.webhookTolerance("psp")).isEqualTo(Duration.ofMinutes(5));
+
+        PostboxConfigurationException e = catchThrowableOfType(PostboxConfigurationException.class,
+                () -> InboxConfig.from(ConfigSource.of("MicroProfile Config", Map.of("postbox.inbox.batch-size",
+                        "many"))));
+        assertThat(e.getMessage()).isEqualTo("Invalid Postbox configuration postbox.inbox.batch-size='many': must be "
+                + "an integer of at least 1 (from MicroProfile Config)");
+        PostboxConfigurationException secret = catchThrowableOfType(PostboxConfigurationException.class,
+                () -> InboxConfig.from(ConfigSource.of("MicroProfile Config",
+                        Map.of("postbox.inbox.webhooks.psp.secrets", ",,"))).webhookSecrets("psp"));
+        assertThat(secret.getMessage()).contains("postbox.inbox.webhooks.psp.secrets='****'");
+    }
+
+    @Test
+    void durationsUseTheOneGrammarAndBooleansOnlyTrueOrFalse() {
+        InboxConfig config = config(Map.of("postbox.inbox.poll-interval", "200ms", "postbox.inbox.lease", "10m",
+                "postbox.inbox.retention", "30d", "postbox.inbox.scheduler.enabled", "FALSE"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.lease()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.schedulerEnabled()).isFalse();
+        assertThat(config.policy("s", InboxConfig.PolicySpec.UNSET, null, null).retention())
+                .isEqualTo(Duration.ofDays(30));
+        assertThatThrownBy(() -> config(Map.of("postbox.inbox.scheduler.enabled", "no")))
+                .hasMessageContaining("postbox.inbox.scheduler.enabled='no': must be true or false");
+        assertThatThrownBy(() -> config(Map.of("postbox.inbox.poll-interval", "500")))
+                .hasMessageContaining("postbox.inbox.poll-interval='500': must be a positive duration");
+    }
+
+    @Test
+    void unknownInboxKeysFailNamingTheNearestKeyScopedKeysIncluded() {
+        Map<String, String> values = Map.of("postbox.inbox.\"Payments#on\".max-atempts", "3",
+                "postbox.relay.anything", "x", "postbox.outbox.table", "t");
+        PostboxConfigurationException e = catchThrowableOfType(PostboxConfigurationException.class,
+                () -> InboxConfig.from(ConfigSource.of("MicroProfile Config", values)));
+        assertThat(e.key()).isEqualTo("postbox.inbox.\"Payments#on\".max-atempts");
+        assertThat(e.getMessage()).contains("did you mean postbox.inbox.\"Payments#on\".max-attempts?")
+                .doesNotContain("'3'");
+        InboxConfig known = InboxConfig.from(ConfigSource.of("MicroProfile Config", Map.of(
+                "postbox.inbox.\"Payments#on\".max-attempts", "3", "postbox.inbox.webhooks.psp.tolerance", "1m",
+                "postbox.relay.anything", "x")));
+        assertThat(known.policy("Payments#on", InboxConfig.PolicySpec.UNSET, null, null).maxAttempts()).isEqualTo(3);
+        assertThat(known.webhookTolerance("psp")).isEqualTo(Duration.ofMinutes(1));
     }
 }

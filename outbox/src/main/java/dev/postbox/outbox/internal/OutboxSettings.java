@@ -2,12 +2,19 @@ package dev.postbox.outbox.internal;
 
 import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.common.SqlIdentifiers;
+import dev.postbox.common.internal.config.CommonKeys;
+import dev.postbox.common.internal.config.ConfigKey;
+import dev.postbox.common.internal.config.ConfigReader;
+import dev.postbox.common.internal.config.ConfigSource;
+import dev.postbox.common.internal.config.KeySet;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every configuration key of the outbox, with its default, read from MicroProfile Config (or any key lookup).
- * Values are validated here, once, at start-up.
+ * Every configuration key of the outbox, declared once, and the values read from MicroProfile Config (or any
+ * {@link ConfigSource}). Values are validated here, once, at start-up; the README table is checked against
+ * {@link #KEYS} by a test.
  *
  * @param table outbox table, optionally schema-qualified
  * @param dataSource JNDI name of the JTA data source the business changes use
@@ -16,73 +23,64 @@ import java.util.function.Function;
  */
 public record OutboxSettings(String table, String dataSource, boolean deleteAfterInsert, int maxPayloadBytes) {
 
-    /** Outbox table name, {@code table} or {@code schema.table}, lower-case identifiers only. */
-    public static final String TABLE = "postbox.outbox.table";
-    public static final String TABLE_DEFAULT = "outbox_event";
+    public static final ConfigKey<String> DATASOURCE = ConfigKey.string("postbox.outbox.datasource")
+            .defaultValue("java:comp/DefaultDataSource")
+            .description("JNDI name of the JTA data source of your persistence unit. A name bound to something else "
+                    + "fails the deployment; a name not bound yet when the application starts is looked up again "
+                    + "on first use (Payara binds the data sources an application defines itself, e.g. in web.xml, "
+                    + "only after CDI started), and that call fails naming the key if it is still missing.");
 
-    /**
-     * JNDI name of the data source to write to. It must be the JTA data source of the persistence unit whose
-     * changes the events belong to, so that the outbox rows share the transaction's connection.
-     */
-    public static final String DATASOURCE = "postbox.outbox.datasource";
-    public static final String DATASOURCE_DEFAULT = "java:comp/DefaultDataSource";
+    /** Declared in common: the relay reads the same key for the table it streams. */
+    public static final ConfigKey<String> TABLE = CommonKeys.OUTBOX_TABLE;
 
-    /**
-     * Delete each outbox row in the same transaction right after inserting it. The write-ahead log still carries
-     * the insert (what the relay reads) and the table stays empty, but the table no longer keeps an audit
-     * history.
-     */
-    public static final String DELETE_AFTER_INSERT = "postbox.outbox.delete-after-insert";
-    public static final boolean DELETE_AFTER_INSERT_DEFAULT = false;
+    public static final ConfigKey<Boolean> DELETE_AFTER_INSERT = ConfigKey.bool("postbox.outbox.delete-after-insert")
+            .defaultValue("false")
+            .description("Delete each row in the same transaction right after inserting it. The write-ahead log "
+                    + "still carries the insert for the relay and the table stays small, but it no longer keeps the "
+                    + "audit history.");
 
-    /** Largest serialized payload, in bytes; the default matches Kafka's default max.request.size. */
-    public static final String MAX_PAYLOAD_BYTES = "postbox.outbox.max-payload-bytes";
-    public static final int MAX_PAYLOAD_BYTES_DEFAULT = 1_048_576;
+    public static final ConfigKey<Integer> MAX_PAYLOAD_BYTES = ConfigKey.integer("postbox.outbox.max-payload-bytes",
+                    1, Integer.MAX_VALUE)
+            .defaultValue("1048576")
+            .description("Largest serialized payload (Kafka's default `max.request.size`). Larger payloads fail "
+                    + "`publish`.");
+
+    /** The outbox's keys, in README order; unknown {@code postbox.outbox.*} keys fail start-up. */
+    public static final KeySet KEYS = KeySet.of("outbox", "postbox.outbox.",
+            List.of(DATASOURCE, TABLE, DELETE_AFTER_INSERT, MAX_PAYLOAD_BYTES));
 
     public OutboxSettings {
-        SqlIdentifiers.requireQualified(TABLE, table);
+        SqlIdentifiers.requireQualified(TABLE.name(), table);
         if (dataSource == null || dataSource.isBlank()) {
-            throw new PostboxConfigurationException(DATASOURCE, dataSource, "must name a JNDI data source");
+            throw new PostboxConfigurationException(DATASOURCE.name(), dataSource, "must name a JNDI data source");
         }
         if (maxPayloadBytes < 1) {
-            throw new PostboxConfigurationException(MAX_PAYLOAD_BYTES, maxPayloadBytes, "must be positive");
+            throw new PostboxConfigurationException(MAX_PAYLOAD_BYTES.name(), maxPayloadBytes,
+                    MAX_PAYLOAD_BYTES.allowed());
         }
     }
 
     public static OutboxSettings defaults() {
-        return new OutboxSettings(TABLE_DEFAULT, DATASOURCE_DEFAULT, DELETE_AFTER_INSERT_DEFAULT,
-                MAX_PAYLOAD_BYTES_DEFAULT);
+        return from(ConfigSource.of("defaults", name -> Optional.empty()));
     }
 
     /**
-     * Reads the settings through a key lookup such as
-     * {@code key -> ConfigProvider.getConfig().getOptionalValue(key, String.class)}.
+     * Reads the settings through a key lookup (tests; no unknown-key check, as a lookup cannot list names).
      *
      * @throws PostboxConfigurationException naming the first invalid key
      */
     public static OutboxSettings from(Function<String, Optional<String>> lookup) {
-        String table = lookup.apply(TABLE).map(String::trim).orElse(TABLE_DEFAULT);
-        String dataSource = lookup.apply(DATASOURCE).map(String::trim).orElse(DATASOURCE_DEFAULT);
-        boolean delete = lookup.apply(DELETE_AFTER_INSERT).map(v -> parseBoolean(DELETE_AFTER_INSERT, v))
-                .orElse(DELETE_AFTER_INSERT_DEFAULT);
-        int max = lookup.apply(MAX_PAYLOAD_BYTES).map(v -> parseInt(MAX_PAYLOAD_BYTES, v))
-                .orElse(MAX_PAYLOAD_BYTES_DEFAULT);
-        return new OutboxSettings(table, dataSource, delete, max);
+        return from(ConfigSource.of("configuration", lookup));
     }
 
-    private static boolean parseBoolean(String key, String value) {
-        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-        if (v.equals("true") || v.equals("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new PostboxConfigurationException(key, value, "must be true or false");
-    }
-
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new PostboxConfigurationException(key, value, "must be a whole number");
-        }
+    /**
+     * Reads the settings, after rejecting unknown {@code postbox.outbox.*} keys.
+     *
+     * @throws PostboxConfigurationException naming the first invalid or unknown key
+     */
+    public static OutboxSettings from(ConfigSource source) {
+        ConfigReader reader = ConfigReader.of(KEYS, source).rejectUnknown();
+        return new OutboxSettings(reader.get(TABLE), reader.get(DATASOURCE), reader.get(DELETE_AFTER_INSERT),
+                reader.get(MAX_PAYLOAD_BYTES));
     }
 }

@@ -23,7 +23,7 @@ public final class OutboxWriter {
      * @param table validated again here: it is concatenated into SQL
      */
     public OutboxWriter(String table, boolean deleteAfterInsert) {
-        SqlIdentifiers.requireQualified(OutboxSettings.TABLE, table);
+        SqlIdentifiers.requireQualified(OutboxSettings.TABLE.name(), table);
         this.insertSql = "INSERT INTO " + table
                 + " (id, aggregatetype, aggregateid, type, payload, \"timestamp\", headers, tracingspancontext)"
                 + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)";

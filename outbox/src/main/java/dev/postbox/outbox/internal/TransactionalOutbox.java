@@ -137,7 +137,7 @@ public final class TransactionalOutbox implements Outbox {
             int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > settings.maxPayloadBytes()) {
                 throw new OutboxException("payload of " + event + " is " + bytes + " bytes, more than "
-                        + OutboxSettings.MAX_PAYLOAD_BYTES + "=" + settings.maxPayloadBytes()
+                        + OutboxSettings.MAX_PAYLOAD_BYTES.name() + "=" + settings.maxPayloadBytes()
                         + "; store large content elsewhere and send a reference");
             }
         }
@@ -270,7 +270,7 @@ public final class TransactionalOutbox implements Outbox {
                         + describe(events) + ") through " + source + ": it is in auto-commit mode, so it is not "
                         + "the transaction's connection and the events would commit on their own. Publish with "
                         + "Outbox.publish from the transactional method, or use Hibernate (its connection is used "
-                        + "for entity events), and check that " + OutboxSettings.DATASOURCE + "="
+                        + "for entity events), and check that " + OutboxSettings.DATASOURCE.name() + "="
                         + settings.dataSource() + " is the JTA data source of your persistence unit.");
             }
             writer.write(connection, events);

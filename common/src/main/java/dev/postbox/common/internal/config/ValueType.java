@@ -103,7 +103,8 @@ public interface ValueType<T> {
     }
 
     static ValueType<Double> decimal(double min, double max) {
-        String allowed = "must be a number from " + plain(min) + " to " + plain(max);
+        String allowed = "must be a number " + (max == Double.MAX_VALUE ? "of at least " + plain(min)
+                : "from " + plain(min) + " to " + plain(max));
         return of(allowed, text -> {
             double d = Double.parseDouble(text);
             if (!(d >= min && d <= max)) {

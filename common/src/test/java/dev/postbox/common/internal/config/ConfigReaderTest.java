@@ -74,6 +74,9 @@ class ConfigReaderTest {
         assertThat(error(HEARTBEAT, "-PT1S").getMessage()).contains("must be a duration of 0 or more");
         assertThat(error(SINK, "pigeon").getMessage()).contains("must be one of kafka, webhook");
         assertThat(error(JITTER, "2").getMessage()).contains("must be a number from 0 to 1");
+        assertThat(catchThrowableOfType(PostboxConfigurationException.class, () -> reader("postbox.test.f", "NaN")
+                .get(ConfigKey.decimal("postbox.test.f", 1, Double.MAX_VALUE))).getMessage())
+                .contains("must be a number of at least 1");
         assertThat(error(LAG, "-1").getMessage()).contains("must be an integer of at least 0");
         assertThat(error(PATTERN, "events").getMessage()).contains("='events': must contain ${type}");
         assertThat(error(TABLE, "Outbox; drop").getMessage())

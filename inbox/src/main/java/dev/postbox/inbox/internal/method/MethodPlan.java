@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.method;
 
+import dev.postbox.common.internal.config.Durations;
 import dev.postbox.inbox.IdempotencyKey;
 import dev.postbox.inbox.Idempotent;
 import dev.postbox.inbox.KeySource;
@@ -180,16 +181,18 @@ public final class MethodPlan {
         if (value.isBlank()) {
             return null;
         }
+        Duration d;
         try {
-            Duration d = Duration.parse(value.trim());
-            if (d.isNegative() || d.isZero()) {
-                throw new InvalidIdempotentMethodException(where, attribute + " must be positive, was " + value);
-            }
-            return d;
-        } catch (java.time.format.DateTimeParseException e) {
+            d = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new InvalidIdempotentMethodException(where, attribute + " = \"" + value
-                    + "\" is not an ISO-8601 duration such as PT1S or P7D");
+                    + "\" is not an ISO-8601 duration such as PT1S or P7D, nor a number with a unit (500ms, 10s, 5m, "
+                    + "2h, 1d)");
         }
+        if (d.isNegative() || d.isZero()) {
+            throw new InvalidIdempotentMethodException(where, attribute + " must be positive, was " + value);
+        }
+        return d;
     }
 
     /** JAX-RS resource method: an HTTP method designator on the method (or @Path on it or its class). */

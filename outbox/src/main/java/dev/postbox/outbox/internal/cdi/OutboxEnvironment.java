@@ -1,13 +1,13 @@
 package dev.postbox.outbox.internal.cdi;
 
 import dev.postbox.common.JndiDataSource;
+import dev.postbox.common.internal.config.MicroProfileConfigSource;
 import dev.postbox.outbox.internal.OutboxSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * What the outbox needs from the application server: its configuration, the JTA synchronization registry and
@@ -20,7 +20,7 @@ public class OutboxEnvironment {
     static final String REGISTRY_JNDI_NAME = "java:comp/TransactionSynchronizationRegistry";
 
     public OutboxSettings settings() {
-        return OutboxSettings.from(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+        return OutboxSettings.from(MicroProfileConfigSource.current());
     }
 
     public TransactionSynchronizationRegistry transactionSynchronizationRegistry() {
@@ -38,6 +38,6 @@ public class OutboxEnvironment {
      * {@link JndiDataSource}).
      */
     public DataSource dataSource(String jndiName) {
-        return JndiDataSource.resolve(OutboxSettings.DATASOURCE, jndiName);
+        return JndiDataSource.resolve(OutboxSettings.DATASOURCE.name(), jndiName);
     }
 }

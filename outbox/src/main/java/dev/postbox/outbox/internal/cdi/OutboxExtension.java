@@ -1,13 +1,13 @@
 package dev.postbox.outbox.internal.cdi;
 
 import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.common.internal.config.MicroProfileConfigSource;
 import dev.postbox.outbox.internal.OutboxSettings;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Registers the outbox beans (the jar needs no beans.xml) and checks the configuration while the application
@@ -23,7 +23,7 @@ public class OutboxExtension implements Extension {
 
     void validateConfiguration(@Observes AfterDeploymentValidation validation) {
         try {
-            OutboxSettings.from(key -> ConfigProvider.getConfig().getOptionalValue(key, String.class));
+            OutboxSettings.from(MicroProfileConfigSource.current());
         } catch (PostboxConfigurationException e) {
             validation.addDeploymentProblem(e);
         }
