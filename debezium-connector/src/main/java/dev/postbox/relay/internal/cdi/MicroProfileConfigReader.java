@@ -2,6 +2,7 @@ package dev.postbox.relay.internal.cdi;
 
 import dev.postbox.common.internal.config.ConfigReader;
 import dev.postbox.common.internal.config.ConfigSource;
+import dev.postbox.common.internal.config.MicroProfileConfigSource;
 import dev.postbox.relay.internal.RelayConfig;
 import dev.postbox.relay.internal.RelayDraft;
 import dev.postbox.relay.internal.RelayKeys;
@@ -15,8 +16,7 @@ final class MicroProfileConfigReader {
 
     /** Declared keys are looked up one by one (so POSTBOX_RELAY_JDBC_URL works); pass-through keys and typos are listed. */
     static ConfigSource source(Config config) {
-        return ConfigSource.of("MicroProfile Config", name -> config.getOptionalValue(name, String.class),
-                config::getPropertyNames);
+        return MicroProfileConfigSource.of(config);
     }
 
     /** {@code postbox.relay.enabled}: true or false only, like every boolean key. */
