@@ -2,8 +2,7 @@ package dev.postbox.relay;
 
 import dev.postbox.common.Backoff;
 import dev.postbox.relay.internal.DefaultOutboxRelay;
-import dev.postbox.relay.internal.RelayConfig;
-import dev.postbox.relay.internal.RelaySettings;
+import dev.postbox.relay.internal.RelayDraft;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -61,121 +60,137 @@ public interface OutboxRelay extends AutoCloseable {
     }
 
     /**
-     * Builds a relay from configuration keys ({@link #configure}) and/or the typed setters; each setter writes the
-     * key of the same name, so the README's configuration table applies to both.
+     * Builds a relay from typed values and/or configuration keys ({@link #configure}, the MicroProfile Config /
+     * properties way in). A typed value wins over the key of the same meaning (see the README's key table), whatever
+     * the order of the calls. Everything is checked once, in {@link #build()}.
      */
     final class Builder {
-        private final Map<String, String> raw = new LinkedHashMap<>();
-        private RelaySink sink;
+        private final RelayDraft draft = new RelayDraft();
 
         private Builder() {
         }
 
-        /** Applies configuration keys {@code postbox.relay.*}; other keys are ignored. */
+        /**
+         * Applies configuration keys: {@code postbox.relay.*} and {@code postbox.outbox.table} are read, other keys
+         * are ignored; unknown {@code postbox.relay.*} keys fail {@link #build()}.
+         */
         public Builder configure(Map<String, String> properties) {
-            properties.forEach((k, v) -> {
-                if (k.startsWith(RelaySettings.PREFIX)) {
-                    raw.put(k, v);
-                }
-            });
+            draft.keys(properties);
             return this;
         }
 
+        /** Same as {@link #configure(Map)}. */
         public Builder configure(Properties properties) {
-            properties.stringPropertyNames().forEach(k -> {
-                if (k.startsWith(RelaySettings.PREFIX)) {
-                    raw.put(k, properties.getProperty(k));
-                }
-            });
-            return this;
+            Map<String, String> values = new LinkedHashMap<>();
+            properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+            return configure(values);
         }
 
-        /** Sets one key, e.g. {@code set("postbox.relay.max-attempts", "3")}. */
-        public Builder set(String key, String value) {
-            raw.put(Objects.requireNonNull(key, "key"), value);
-            return this;
-        }
+        // ---- database
 
+        /** The PostgreSQL database holding the outbox: {@code jdbc:postgresql://host[:port]/database[?parameters]}. */
         public Builder jdbc(String url, String user, String password) {
-            set(RelaySettings.JDBC_URL.name(), url);
-            set(RelaySettings.USER.name(), user);
-            return set(RelaySettings.PASSWORD.name(), password);
+            draft.jdbc(Objects.requireNonNull(url, "url"), Objects.requireNonNull(user, "user"), password);
+            return this;
         }
 
+        /** The replication slot, also the relay's identity (lock, offsets, dead letters). */
         public Builder slotName(String slotName) {
-            return set(RelaySettings.SLOT_NAME.name(), slotName);
+            draft.slotName(Objects.requireNonNull(slotName, "slotName"));
+            return this;
         }
 
         public Builder publicationName(String publicationName) {
-            return set(RelaySettings.PUBLICATION_NAME.name(), publicationName);
+            draft.publicationName(Objects.requireNonNull(publicationName, "publicationName"));
+            return this;
         }
 
+        /** Overrides {@code postbox.outbox.table} (default {@code outbox_event}) for the relay. */
         public Builder outboxTable(String table) {
-            return set(RelaySettings.OUTBOX_TABLE.name(), table);
+            draft.outboxTable(Objects.requireNonNull(table, "table"));
+            return this;
         }
 
-        /** Delivers to Kafka ({@code sink=kafka}). */
+        // ---- sink: one of Kafka, webhook, your own (the CDI event sink is chosen by key in a CDI application)
+
+        /** Delivers to Kafka. */
         public Builder kafka(String bootstrapServers) {
-            set(RelaySettings.SINK.name(), "kafka");
-            return set(RelaySettings.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers);
+            draft.kafka(Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
+            return this;
         }
 
         /** A Kafka producer property, overriding the relay's defaults. */
         public Builder kafkaProducerProperty(String name, String value) {
-            return set(RelaySettings.passThroughPrefix(RelaySettings.KAFKA_PRODUCER) + name, value);
-        }
-
-        /** Delivers to an HTTP endpoint signed with Standard Webhooks ({@code sink=webhook}). */
-        public Builder webhook(URI url, String secret) {
-            set(RelaySettings.SINK.name(), "webhook");
-            set(RelaySettings.WEBHOOK_URL.name(), url.toString());
-            return set(RelaySettings.WEBHOOK_SECRET.name(), secret);
-        }
-
-        /** Delivers to your own sink; the {@code sink} key is then ignored. */
-        public Builder sink(RelaySink sink) {
-            this.sink = Objects.requireNonNull(sink, "sink");
+            draft.kafkaProducerProperty(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
+        /** The Kafka topic of each event; contains {@code ${aggregatetype}}. */
         public Builder topicPattern(String pattern) {
-            return set(RelaySettings.TOPIC_PATTERN.name(), pattern);
+            draft.topicPattern(Objects.requireNonNull(pattern, "pattern"));
+            return this;
         }
 
+        /** Delivers to an HTTP endpoint signed with Standard Webhooks. */
+        public Builder webhook(URI url, String secret) {
+            draft.webhook(Objects.requireNonNull(url, "url"), Objects.requireNonNull(secret, "secret"));
+            return this;
+        }
+
+        /** Delivers to your own sink (closed when the relay stops). */
+        public Builder sink(RelaySink sink) {
+            draft.sink(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        // ---- retries
+
+        /** Delivery attempts, the first included, before a failing event may be parked. */
         public Builder maxAttempts(int maxAttempts) {
-            return set(RelaySettings.MAX_ATTEMPTS.name(), Integer.toString(maxAttempts));
+            draft.maxAttempts(maxAttempts);
+            return this;
         }
 
         public Builder backoff(Backoff backoff) {
-            set(RelaySettings.BACKOFF_INITIAL.name(), millis(backoff.initialDelay()));
-            set(RelaySettings.BACKOFF_MAX.name(), millis(backoff.maxDelay()));
-            set(RelaySettings.BACKOFF_FACTOR.name(), Double.toString(backoff.factor()));
-            return set(RelaySettings.BACKOFF_JITTER.name(), Double.toString(backoff.jitter()));
+            draft.backoff(Objects.requireNonNull(backoff, "backoff"));
+            return this;
         }
 
+        // ---- intervals
+
         public Builder pollInterval(Duration interval) {
-            return set(RelaySettings.POLL_INTERVAL.name(), millis(interval));
+            draft.pollInterval(Objects.requireNonNull(interval, "interval"));
+            return this;
         }
 
         public Builder offsetFlushInterval(Duration interval) {
-            return set(RelaySettings.OFFSET_FLUSH_INTERVAL.name(), millis(interval));
+            draft.offsetFlushInterval(Objects.requireNonNull(interval, "interval"));
+            return this;
         }
 
+        /** Zero disables heartbeats. */
         public Builder heartbeatInterval(Duration interval) {
-            return set(RelaySettings.HEARTBEAT_INTERVAL.name(), millis(interval));
+            draft.heartbeatInterval(Objects.requireNonNull(interval, "interval"));
+            return this;
         }
 
         public Builder standbyRetryInterval(Duration interval) {
-            return set(RelaySettings.STANDBY_RETRY_INTERVAL.name(), millis(interval));
+            draft.standbyRetryInterval(Objects.requireNonNull(interval, "interval"));
+            return this;
         }
 
+        // ---- engine
+
+        /** Debezium snapshot.mode: {@code no_data}, {@code initial} or {@code when_needed}. */
         public Builder snapshotMode(String mode) {
-            return set(RelaySettings.SNAPSHOT_MODE.name(), mode);
+            draft.snapshotMode(Objects.requireNonNull(mode, "mode"));
+            return this;
         }
 
         /** A Debezium engine or connector property, passed through as is. */
         public Builder debeziumProperty(String name, String value) {
-            return set(RelaySettings.passThroughPrefix(RelaySettings.DEBEZIUM) + name, value);
+            draft.debeziumProperty(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
         }
 
         /**
@@ -184,12 +199,7 @@ public interface OutboxRelay extends AutoCloseable {
          * @throws dev.postbox.common.PostboxConfigurationException naming the offending key
          */
         public OutboxRelay build() {
-            RelayConfig config = RelayConfig.parse(raw, sink != null);
-            return new DefaultOutboxRelay(config, sink);
-        }
-
-        private static String millis(Duration d) {
-            return d.toMillis() + "ms";
+            return new DefaultOutboxRelay(draft.build());
         }
     }
 }

@@ -148,6 +148,15 @@ class CdiRelayTest {
     }
 
     @Test
+    void enabledAcceptsOnlyTrueOrFalse() {
+        configure(Map.of("postbox.relay.enabled", "no"));
+        Throwable t = catchThrowable(() -> container().close());
+        assertThat(t).isNotNull();
+        assertThat(t.toString() + (t.getCause() == null ? "" : t.getCause().toString()))
+                .contains("postbox.relay.enabled='no'").contains("must be true or false");
+    }
+
+    @Test
     void disabledRelayStartsNothing() {
         configure(Map.of("postbox.relay.enabled", "false"));
         try (SeContainer container = container()) {

@@ -128,8 +128,8 @@ class PoisonEventTest {
             }
         };
         UUID poison;
-        try (OutboxRelay relay = relay(db).sink(gated).set("postbox.relay.backoff.initial-delay", "2s")
-                .set("postbox.relay.backoff.max-delay", "5s").build()) {
+        try (OutboxRelay relay = relay(db).sink(gated)
+                .backoff(backoff(Duration.ofSeconds(2), Duration.ofSeconds(5))).build()) {
             relay.start();
             awaitState(relay, RelayStatus.State.ACTIVE);
             insert(db, "Order", "p", 1);
@@ -159,6 +159,106 @@ class PoisonEventTest {
             List<ConsumerRecord<String, String>> records = consume(consumer, 7, new ArrayList<>());
             drain(consumer, Duration.ofMillis(300), records);
             assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1, 2, 3, 4, 5, 6, 7);
+        }
+    }
+
+    /** Real Kafka, except that the poison fails permanently while {@link #poisonFails}, and everything retryably while {@link #down}. */
+    static final class SwitchSink implements RelaySink {
+        final RelaySink kafka;
+        volatile boolean poisonFails = true;
+        volatile boolean down;
+        final AtomicInteger poisonAttempts = new AtomicInteger();
+
+        SwitchSink(String topicPattern) {
+            kafka = RelaySinks.kafka(KafkaBroker.shared().bootstrapServers(), topicPattern, Map.of());
+        }
+
+        @Override
+        public CompletionStage<Void> send(RelayEvent event) {
+            boolean poison = event.payload().contains("\"poison\": true");
+            int n = poison ? poisonAttempts.incrementAndGet() : 0;
+            if (down) {
+                return CompletableFuture.failedFuture(RelaySinkException.retryable("sink down (test)", null));
+            }
+            if (poison && poisonFails) {
+                return CompletableFuture.failedFuture(RelaySinkException.permanent("rejected (test) #" + n, null));
+            }
+            return kafka.send(event);
+        }
+
+        @Override
+        public void close() {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aReplayedEventThatFailsAgainStaysParkedWithItsNewErrorAndItsSuccessorsKeepWaiting() {
+        PostgresServer.Database db = database("replay_again");
+        SwitchSink sink = new SwitchSink(db.name() + ".${aggregatetype}");
+        try (OutboxRelay relay = relay(db).sink(sink).maxAttempts(3).build();
+                KafkaConsumer<String, String> consumer = consumer(db.name() + ".Order")) {
+            relay.start();
+            awaitState(relay, RelayStatus.State.ACTIVE);
+            insert(db, "Order", "p", 1);
+            UUID poison = insert(db, "Order", "p", "Seq", "{\"seq\": 2, \"poison\": true}", "{}");
+            insert(db, "Order", "p", 3);
+            await("poison parked, one waiting", () -> relay.parkedEvents().count() == 2);
+
+            assertThat(relay.parkedEvents().replay(poison)).isTrue(); // the consumer is not fixed yet
+            await("replay failed", () -> relay.parkedEvents().forAggregate("Order", "p").get(0).replayRequestedAt() == null);
+            List<ParkedEvent> rows = relay.parkedEvents().forAggregate("Order", "p");
+            assertThat(rows).extracting(ParkedEvent::status)
+                    .containsExactly(ParkedEvent.Status.PARKED, ParkedEvent.Status.WAITING);
+            assertThat(rows.get(0).event().id()).isEqualTo(poison);
+            assertThat(rows.get(0).attempts()).as("the first attempt, then the replay's").isEqualTo(2);
+            assertThat(rows.get(0).lastError()).contains("rejected (test) #2");
+            insert(db, "Order", "p", 4); // the aggregate is parked again: a new event waits too
+            await("successor waiting", () -> relay.parkedEvents().count() == 3);
+
+            sink.poisonFails = false;
+            assertThat(relay.parkedEvents().replay(poison)).isTrue();
+            await("replayed", () -> relay.parkedEvents().count() == 0);
+            insert(db, "Order", "p", 5);
+            List<ConsumerRecord<String, String>> records = consume(consumer, 5, new ArrayList<>());
+            drain(consumer, Duration.ofMillis(300), records);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1, 2, 3, 4, 5);
+        }
+    }
+
+    /**
+     * A replay takes the path of every event: when the sink is down while it runs, the outage is noticed and the
+     * replayed event is retried, not parked again after max-attempts; the replay finishes when the sink returns.
+     */
+    @Test
+    void aReplayDuringASinkOutageIsRetriedUntilTheSinkReturns() {
+        PostgresServer.Database db = database("replay_outage");
+        SwitchSink sink = new SwitchSink(db.name() + ".${aggregatetype}");
+        try (OutboxRelay relay = relay(db).sink(sink).maxAttempts(3).build();
+                KafkaConsumer<String, String> consumer = consumer(db.name() + ".Order")) {
+            relay.start();
+            awaitState(relay, RelayStatus.State.ACTIVE);
+            UUID poison = insert(db, "Order", "p", "Seq", "{\"seq\": 1, \"poison\": true}", "{}");
+            insert(db, "Order", "p", 2);
+            await("poison parked, one waiting", () -> relay.parkedEvents().count() == 2);
+
+            sink.poisonFails = false;
+            sink.down = true;
+            int before = sink.poisonAttempts.get();
+            assertThat(relay.parkedEvents().replay(poison)).isTrue();
+            await("outage noticed during the replay", () -> relay.status().sinkOutage());
+            await("retried past max-attempts", () -> sink.poisonAttempts.get() - before > 4);
+            ParkedEvent head = relay.parkedEvents().forAggregate("Order", "p").get(0);
+            assertThat(head.event().id()).isEqualTo(poison);
+            assertThat(head.replayRequestedAt()).as("the replay is still under way").isNotNull();
+            assertThat(relay.parkedEvents().count()).isEqualTo(2);
+
+            sink.down = false;
+            await("replayed", () -> relay.parkedEvents().count() == 0);
+            await("outage over", () -> !relay.status().sinkOutage());
+            List<ConsumerRecord<String, String>> records = consume(consumer, 2, new ArrayList<>());
+            drain(consumer, Duration.ofMillis(300), records);
+            assertThat(sequencesByKey(records).get(db.name() + ".Order/p")).containsExactly(1, 2);
         }
     }
 

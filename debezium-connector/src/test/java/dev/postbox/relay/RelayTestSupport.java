@@ -2,6 +2,7 @@ package dev.postbox.relay;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.postbox.common.Backoff;
 import dev.postbox.testkit.KafkaBroker;
 import dev.postbox.testkit.PostgresServer;
 import java.io.IOException;
@@ -65,8 +66,12 @@ final class RelayTestSupport {
                 .offsetFlushInterval(Duration.ofMillis(200))
                 .heartbeatInterval(Duration.ofSeconds(1))
                 .standbyRetryInterval(Duration.ofMillis(200))
-                .set("postbox.relay.backoff.initial-delay", "50ms")
-                .set("postbox.relay.backoff.max-delay", "1s");
+                .backoff(backoff(Duration.ofMillis(50), Duration.ofSeconds(1)));
+    }
+
+    /** The relay's default factor (2) and jitter (0.2) with other delays. */
+    static Backoff backoff(Duration initialDelay, Duration maxDelay) {
+        return new Backoff(initialDelay, maxDelay, 2.0, 0.2);
     }
 
     static OutboxRelay.Builder kafkaRelay(PostgresServer.Database db) {

@@ -72,7 +72,7 @@ class ConfigurationInjectionTest {
             expectRejected("postbox.inbox.table", value, why, () -> InboxConfig.from(
                     k -> k.equals("postbox.inbox.table") ? Optional.of(value) : Optional.empty()));
             for (String key : RELAY_KEYS) {
-                expectRejected(key, value, why, () -> Relays.builder(db, bootstrap).set(key, value).build());
+                expectRejected(key, value, why, () -> Relays.builder(db, bootstrap).configure(Map.of(key, value)).build());
             }
             rejected.add(why);
         }

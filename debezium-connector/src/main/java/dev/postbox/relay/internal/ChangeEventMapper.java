@@ -2,6 +2,7 @@ package dev.postbox.relay.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postbox.common.internal.Failures;
 import dev.postbox.relay.RelayEvent;
 import java.io.IOException;
 import java.io.StringReader;
@@ -12,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -24,7 +27,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class ChangeEventMapper {
 
-    private static final System.Logger LOG = System.getLogger(ChangeEventMapper.class.getName());
+    private static final Logger LOG = Logger.getLogger(ChangeEventMapper.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String outboxTopic;
@@ -41,7 +44,7 @@ final class ChangeEventMapper {
         String op = value.getString("op");
         if (!"c".equals(op) && !"r".equals(op)) {
             if ("u".equals(op)) {
-                LOG.log(System.Logger.Level.WARNING, () -> "Ignoring an UPDATE of an outbox row at "
+                LOG.log(Level.WARNING, () -> "Ignoring an UPDATE of an outbox row at "
                         + position(record) + ": outbox rows are insert-only; only INSERTs are relayed");
             }
             return null;
@@ -83,8 +86,8 @@ final class ChangeEventMapper {
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Outbox row " + after.get("id")
-                    + " has a headers column that is not a JSON object; relaying it without headers: " + e);
+            LOG.log(Level.WARNING, "Outbox row " + after.get("id")
+                    + " has a headers column that is not a JSON object; relaying it without headers: " + Failures.describe(e));
         }
         return headers;
     }

@@ -12,10 +12,11 @@ final class Database {
     private final Properties properties = new Properties();
 
     Database(RelayConfig config, String applicationName) {
-        this.url = config.jdbcUrl();
-        properties.setProperty("user", config.user());
-        if (config.password() != null) {
-            properties.setProperty("password", config.password());
+        RelayConfig.Connection connection = config.connection();
+        this.url = connection.jdbcUrl();
+        properties.setProperty("user", connection.user());
+        if (connection.password() != null) {
+            properties.setProperty("password", connection.password());
         }
         properties.setProperty("ApplicationName", applicationName);
         properties.setProperty("connectTimeout", "10");

@@ -11,24 +11,28 @@ final class DebeziumProperties {
     private DebeziumProperties() {
     }
 
-    static Properties of(RelayConfig c) {
+    static Properties of(RelayConfig config) {
+        RelayConfig.Connection db = config.connection();
+        RelayConfig.Names n = config.names();
+        RelayConfig.Intervals intervals = config.intervals();
+        RelayConfig.Engine engine = config.engine();
         Properties p = new Properties();
         // engine
-        p.setProperty("name", c.slotName());
+        p.setProperty("name", n.slotName());
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
-        p.setProperty("topic.prefix", c.slotName());
-        p.setProperty("offset.flush.interval.ms", Long.toString(c.offsetFlushInterval().toMillis()));
+        p.setProperty("topic.prefix", n.slotName());
+        p.setProperty("offset.flush.interval.ms", Long.toString(intervals.offsetFlush().toMillis()));
         p.setProperty("offset.flush.timeout.ms", "10000");
         // offsets in the database, next to the outbox; rows are filtered per engine name so that several relays
         // (slots) can share one table: the store deletes and rewrites "all" rows it sees on every flush
-        String own = "starts_with(offset_key, '[\"" + c.slotName() + "\",')";
+        String own = "starts_with(offset_key, '[\"" + n.slotName() + "\",')";
         p.setProperty("offset.storage", "io.debezium.storage.jdbc.offset.JdbcOffsetBackingStore");
-        p.setProperty("offset.storage.jdbc.connection.url", c.jdbcUrl());
-        p.setProperty("offset.storage.jdbc.connection.user", c.user());
-        if (c.password() != null) {
-            p.setProperty("offset.storage.jdbc.connection.password", c.password());
+        p.setProperty("offset.storage.jdbc.connection.url", db.jdbcUrl());
+        p.setProperty("offset.storage.jdbc.connection.user", db.user());
+        if (db.password() != null) {
+            p.setProperty("offset.storage.jdbc.connection.password", db.password());
         }
-        p.setProperty("offset.storage.jdbc.table.name", c.outboxSchema() + "." + c.offsetTable());
+        p.setProperty("offset.storage.jdbc.table.name", n.qualified(n.offsetTable()));
         p.setProperty("offset.storage.jdbc.table.ddl", "CREATE TABLE IF NOT EXISTS %s (id VARCHAR(36) NOT NULL, "
                 + "offset_key VARCHAR(1255), offset_val VARCHAR(1255), record_insert_ts TIMESTAMP NOT NULL, "
                 + "record_insert_seq INTEGER NOT NULL, PRIMARY KEY (id))");
@@ -39,28 +43,28 @@ final class DebeziumProperties {
         p.setProperty("offset.storage.jdbc.connection.wait.retry.delay.ms", "1000");
 
         // connector
-        p.setProperty("database.hostname", c.host());
-        p.setProperty("database.port", Integer.toString(c.port()));
-        p.setProperty("database.dbname", c.database());
-        p.setProperty("database.user", c.user());
-        if (c.password() != null) {
-            p.setProperty("database.password", c.password());
+        p.setProperty("database.hostname", db.host());
+        p.setProperty("database.port", Integer.toString(db.port()));
+        p.setProperty("database.dbname", db.database());
+        p.setProperty("database.user", db.user());
+        if (db.password() != null) {
+            p.setProperty("database.password", db.password());
         }
         p.setProperty("plugin.name", "pgoutput");
-        p.setProperty("slot.name", c.slotName());
+        p.setProperty("slot.name", n.slotName());
         p.setProperty("slot.drop.on.stop", "false"); // never: the slot holds the events not yet relayed
         p.setProperty("slot.max.retries", "30");
         p.setProperty("slot.retry.delay.ms", "1000"); // a taking-over instance waits for the old walsender to end
-        p.setProperty("publication.name", c.publicationName());
+        p.setProperty("publication.name", n.publicationName());
         p.setProperty("publication.autocreate.mode", "filtered");
-        String heartbeat = c.outboxSchema() + "." + c.heartbeatTable();
-        boolean heartbeats = !c.heartbeatInterval().isZero();
-        p.setProperty("table.include.list", c.qualifiedOutboxTable() + (heartbeats ? "," + heartbeat : ""));
-        p.setProperty("snapshot.mode", c.snapshotMode());
+        String heartbeat = n.qualified(n.heartbeatTable());
+        boolean heartbeats = !intervals.heartbeat().isZero();
+        p.setProperty("table.include.list", n.qualifiedOutboxTable() + (heartbeats ? "," + heartbeat : ""));
+        p.setProperty("snapshot.mode", engine.snapshotMode());
         p.setProperty("tombstones.on.delete", "false");
-        p.setProperty("poll.interval.ms", Long.toString(c.pollInterval().toMillis()));
-        p.setProperty("max.batch.size", Integer.toString(c.maxBatchSize()));
-        p.setProperty("max.queue.size", Integer.toString(Math.max(c.maxBatchSize() * 4, 8192)));
+        p.setProperty("poll.interval.ms", Long.toString(intervals.poll().toMillis()));
+        p.setProperty("max.batch.size", Integer.toString(engine.maxBatchSize()));
+        p.setProperty("max.queue.size", Integer.toString(Math.max(engine.maxBatchSize() * 4, 8192)));
         // jsonb and uuid as text, timestamptz as ISO-8601 text: what the mapper expects
         p.setProperty("decimal.handling.mode", "string");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
@@ -73,12 +77,12 @@ final class DebeziumProperties {
         // which nothing is delivered, measured by fault-injection); the database is usually back much sooner
         p.setProperty("retriable.restart.connector.wait.ms", "1000");
         if (heartbeats) {
-            p.setProperty("heartbeat.interval.ms", Long.toString(c.heartbeatInterval().toMillis()));
+            p.setProperty("heartbeat.interval.ms", Long.toString(intervals.heartbeat().toMillis()));
             p.setProperty("heartbeat.action.query", "INSERT INTO " + heartbeat + " (relay, beat_at) VALUES ('"
-                    + c.slotName() + "', now()) ON CONFLICT (relay) DO UPDATE SET beat_at = excluded.beat_at");
+                    + n.slotName() + "', now()) ON CONFLICT (relay) DO UPDATE SET beat_at = excluded.beat_at");
         }
         // last: explicit pass-through settings win
-        c.debeziumProperties().forEach(p::setProperty);
+        engine.debeziumProperties().forEach(p::setProperty);
         return p;
     }
 }

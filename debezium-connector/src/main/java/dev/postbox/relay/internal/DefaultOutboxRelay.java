@@ -1,10 +1,11 @@
 package dev.postbox.relay.internal;
 
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
+import static java.util.logging.Level.INFO;
+import static java.util.logging.Level.SEVERE;
+import static java.util.logging.Level.WARNING;
 
 import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.common.internal.Failures;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.ParkedEvent;
 import dev.postbox.relay.ParkedEvents;
@@ -13,10 +14,10 @@ import dev.postbox.relay.RelayStatus;
 import dev.postbox.relay.internal.sink.KafkaSink;
 import dev.postbox.relay.internal.sink.TopicRouter;
 import dev.postbox.relay.internal.sink.WebhookSink;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import io.debezium.embedded.Connect;
 import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -37,10 +39,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 public final class DefaultOutboxRelay implements OutboxRelay {
 
-    private static final System.Logger LOG = System.getLogger(DefaultOutboxRelay.class.getName());
+    private static final Logger LOG = Logger.getLogger(DefaultOutboxRelay.class.getName());
 
     private final RelayConfig config;
-    private final RelaySink suppliedSink;
     private final RelayCounters counters = new RelayCounters();
     private final Database db;
     private final ParkedStore store;
@@ -55,16 +56,15 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     private volatile Instant since = Instant.now();
     private volatile String lastError;
 
-    public DefaultOutboxRelay(RelayConfig config, RelaySink sink) {
-        if (sink == null && config.sinkType().equals("cdi")) {
-            throw new PostboxConfigurationException(RelaySettings.SINK.name(), "cdi",
+    public DefaultOutboxRelay(RelayConfig config) {
+        if (config.sink() instanceof RelayConfig.Cdi cdi && cdi.sink() == null) {
+            throw new PostboxConfigurationException(RelayKeys.SINK.name(), "cdi",
                     "the CDI event sink exists only in a CDI application; in plain Java pass a sink to the builder");
         }
         this.config = config;
-        this.suppliedSink = sink;
         this.instance = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
         this.db = new Database(config, "postbox-relay " + config.slotName() + " " + instance);
-        this.store = new ParkedStore(db, config.outboxSchema() + "." + config.parkedTable(), config.slotName());
+        this.store = new ParkedStore(db, config.names().qualified(config.names().parkedTable()), config.slotName());
         this.slotMonitor = new SlotMonitor(db, config.slotName());
     }
 
@@ -91,22 +91,26 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             return;
         }
         stopping = false;
-        sink = suppliedSink != null ? suppliedSink : createSink(config);
-        LOG.log(INFO, "Starting outbox relay: slot " + config.slotName() + ", publication " + config.publicationName()
-                + ", table " + config.qualifiedOutboxTable() + ", database " + config.host() + ":" + config.port() + "/"
-                + config.database() + ", sink " + sink.describe() + ", instance " + instance);
+        sink = createSink(config.sink());
+        LOG.log(INFO, "Starting outbox relay: slot " + config.slotName() + ", publication "
+                + config.names().publicationName() + ", table " + config.names().qualifiedOutboxTable() + ", database "
+                + config.connection() + ", sink " + sink.describe() + ", instance " + instance);
         supervisor = Executors.newSingleThreadScheduledExecutor(DeliveryPipeline.daemon("postbox-relay-" + config.slotName()));
-        supervisor.scheduleWithFixedDelay(this::tick, 0, config.standbyRetryInterval().toMillis(), TimeUnit.MILLISECONDS);
+        supervisor.scheduleWithFixedDelay(this::tick, 0, config.intervals().standbyRetry().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static RelaySink createSink(RelayConfig c) {
-        return switch (c.sinkType()) {
-            case "kafka" -> new KafkaSink(c.kafkaBootstrapServers(), c.kafkaProducerProperties(),
-                    new TopicRouter(c.topicPattern()));
-            case "webhook" -> new WebhookSink(c.webhookUrl(), c.webhookSecret(), c.webhookTimeout());
-            default -> throw new PostboxConfigurationException(RelaySettings.SINK.name(), c.sinkType(),
-                    "no sink object was given for this sink type");
-        };
+    /** The sink of each kind; a given sink object (custom, or the CDI layer's) is used as it is. */
+    private static RelaySink createSink(RelayConfig.SinkConfig sink) {
+        if (sink instanceof RelayConfig.Kafka k) {
+            return new KafkaSink(k.bootstrapServers(), k.producerProperties(), new TopicRouter(k.topicPattern()));
+        }
+        if (sink instanceof RelayConfig.Webhook w) {
+            return new WebhookSink(w.url(), w.secret(), w.timeout());
+        }
+        if (sink instanceof RelayConfig.Cdi c) {
+            return c.sink();
+        }
+        return ((RelayConfig.Custom) sink).sink();
     }
 
     /** One supervision step; runs on the supervisor thread only. */
@@ -119,16 +123,16 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             if (a != null) {
                 if (a.ended) {
                     Throwable f = a.failure;
-                    lastError = f == null ? "engine stopped" : String.valueOf(f);
-                    LOG.log(ERROR, "Relay for slot " + config.slotName() + " failed: " + lastError + ". Releasing the "
-                            + "lock; this or another instance retries in " + config.standbyRetryInterval().toMillis() + " ms", f);
+                    lastError = f == null ? "engine stopped" : Failures.describe(f);
+                    LOG.log(SEVERE, "Relay for slot " + config.slotName() + " failed: " + lastError + ". Releasing the "
+                            + "lock; this or another instance retries in " + config.intervals().standbyRetry().toMillis() + " ms", f);
                     deactivate(a);
                     setState(RelayStatus.State.FAILED);
                     return;
                 }
                 if (!a.lock.isHeld()) {
                     lastError = "lost the advisory-lock connection";
-                    LOG.log(ERROR, "Relay for slot " + config.slotName() + " lost its advisory-lock connection: "
+                    LOG.log(SEVERE, "Relay for slot " + config.slotName() + " lost its advisory-lock connection: "
                             + "stepping down (stopping the engine) so that two relays never run; will try to take "
                             + "the lock again");
                     deactivate(a);
@@ -144,16 +148,16 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             if (!lock.tryAcquire()) {
                 if (state != RelayStatus.State.STANDBY) {
                     LOG.log(INFO, "Relay standing by: slot " + config.slotName() + " is relayed by " + lock.holder()
-                            + "; trying to take over every " + config.standbyRetryInterval().toMillis() + " ms");
+                            + "; trying to take over every " + config.intervals().standbyRetry().toMillis() + " ms");
                     setState(RelayStatus.State.STANDBY);
                 }
                 return;
             }
             activate(lock);
         } catch (Throwable t) {
-            lastError = String.valueOf(t);
-            LOG.log(ERROR, "Relay for slot " + config.slotName() + " could not start: " + t + "; retrying in "
-                    + config.standbyRetryInterval().toMillis() + " ms", t);
+            lastError = Failures.describe(t);
+            LOG.log(SEVERE, "Relay for slot " + config.slotName() + " could not start: " + lastError + "; retrying in "
+                    + config.intervals().standbyRetry().toMillis() + " ms", t);
             Active a = active;
             if (a != null) {
                 deactivate(a);
@@ -166,17 +170,18 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         boolean takeover = state == RelayStatus.State.STANDBY;
         setState(RelayStatus.State.STARTING);
         LOG.log(INFO, (takeover ? "Taking over: " : "") + "took the advisory lock for slot " + config.slotName()
-                + "; starting the Debezium engine (publication " + config.publicationName() + ", snapshot.mode "
-                + config.snapshotMode() + ", confirmed position " + slotMonitor.confirmedFlushLsn() + ")");
+                + "; starting the Debezium engine (publication " + config.names().publicationName() + ", snapshot.mode "
+                + config.engine().snapshotMode() + ", confirmed position " + slotMonitor.confirmedFlushLsn() + ")");
         DeliveryPipeline pipeline;
         try {
             store.verifyTable();
             Set<AggregateKey> parked = store.parkedAggregates();
             if (!parked.isEmpty()) {
-                LOG.log(WARNING, parked.size() + " aggregate(s) have parked events in " + config.parkedTable()
+                LOG.log(WARNING, parked.size() + " aggregate(s) have parked events in " + config.names().parkedTable()
                         + "; their new events wait behind them until replayed: " + parked);
             }
-            ChangeEventMapper mapper = new ChangeEventMapper(config.slotName(), config.outboxSchema(), config.outboxTable());
+            ChangeEventMapper mapper = new ChangeEventMapper(config.slotName(), config.names().outboxSchema(),
+                    config.names().outboxTable());
             pipeline = new DeliveryPipeline(config, sink, mapper, store, counters, new java.util.HashSet<>(parked));
         } catch (SQLException | RuntimeException e) {
             lock.close();
@@ -191,7 +196,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                     public void taskStarted() {
                         if (active == a) {
                             setState(RelayStatus.State.ACTIVE);
-                            LOG.log(INFO, "Relay ACTIVE: streaming " + config.qualifiedOutboxTable() + " from slot "
+                            LOG.log(INFO, "Relay ACTIVE: streaming " + config.names().qualifiedOutboxTable() + " from slot "
                                     + config.slotName() + " to " + sink.describe() + " (instance " + instance + ")");
                         }
                     }
@@ -233,7 +238,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 }
                 sleep(100); // "cannot stop engine while tasks are starting": wait for them
             } catch (Exception e) {
-                LOG.log(WARNING, "Debezium engine did not close cleanly: " + e);
+                LOG.log(WARNING, "Debezium engine did not close cleanly: " + Failures.describe(e));
                 break;
             }
         }
@@ -246,6 +251,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
     }
 
+    /** Hands each requested replay to the pipeline, which sends the rows through the aggregate's lane. */
     private void runReplays(Active a) {
         try {
             for (AggregateKey key : store.replayRequests()) {
@@ -255,9 +261,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 a.pipeline.replay(key);
             }
         } catch (SQLException e) {
-            LOG.log(WARNING, "Could not read replay requests from " + config.parkedTable() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            // stopping
+            LOG.log(WARNING, "Could not read replay requests from " + config.names().parkedTable() + ": " + e.getMessage());
         }
     }
 
@@ -274,7 +278,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
         Active a = active;
         if (a != null) {
-            a.pipeline.close(); // unblocks a replay in progress
+            a.pipeline.close(); // no more sends, replays included
         }
         s.shutdown();
         try {
@@ -364,7 +368,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         try {
             return call.call();
         } catch (SQLException e) {
-            throw new IllegalStateException("dead-letter table " + config.parkedTable() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("dead-letter table " + config.names().parkedTable() + ": " + e.getMessage(), e);
         }
     }
 

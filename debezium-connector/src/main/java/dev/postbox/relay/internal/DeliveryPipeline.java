@@ -1,10 +1,11 @@
 package dev.postbox.relay.internal;
 
-import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
+import static java.util.logging.Level.FINE;
+import static java.util.logging.Level.INFO;
+import static java.util.logging.Level.SEVERE;
+import static java.util.logging.Level.WARNING;
 
+import dev.postbox.common.internal.Failures;
 import dev.postbox.relay.ParkedEvent;
 import dev.postbox.relay.RelayEvent;
 import dev.postbox.relay.RelaySink;
@@ -14,7 +15,6 @@ import io.debezium.engine.RecordChangeEvent;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,59 +30,55 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Receives Debezium's batches, delivers each outbox event to the sink and tells Debezium which records are done.
+ * It moves events between small parts: the {@link PositionWindow} (which positions may be marked), the {@link Lane}s
+ * (one event in flight per aggregate), the {@link ParkingRule} (retry, park, or outage), the {@link SinkHealth}
+ * (successes and failures across lanes) and the {@link ParkedStore} (dead letters).
  *
  * <h2>Rules</h2>
  * <ul>
- *   <li>A record is marked processed (so its position may be flushed to the offset table and confirmed to the
- *       slot) only when it and every record before it are <em>resolved</em>: acknowledged by the sink, written to
- *       the dead-letter table, or not an event (heartbeat, DELETE). A crash or stop therefore redelivers, never
- *       loses.</li>
- *   <li>Per aggregate ({@link AggregateKey}) one event is in flight at a time, in log order (a <em>lane</em>);
- *       lanes run concurrently.</li>
- *   <li>A failed send is retried after {@code backoff}. It is <em>poison</em> and parked when the failure is
- *       permanent, or when it failed {@code maxAttempts} times and some other event was acknowledged since its
- *       first failure (so the sink works and the problem is this event). The rest of its lane, and every later
- *       event of the aggregate, is written behind it as WAITING until a replay.</li>
- *   <li>When nothing succeeds (sink outage) nothing is parked: every lane retries with capped backoff, and the
- *       first success wakes all of them at once.</li>
+ *   <li>A record is marked processed only when it and every record before it are <em>resolved</em>: acknowledged
+ *       by the sink, written to the dead-letter table, or not an event (heartbeat, DELETE).</li>
+ *   <li>Per aggregate ({@link AggregateKey}) one event is in flight at a time, in log order (a lane); lanes run
+ *       concurrently.</li>
+ *   <li>A failed send is retried, parked, or taken as a sign of an outage as the {@link ParkingRule} says. A parked
+ *       event's lane, and every later event of the aggregate, is written behind it as WAITING until a replay.
+ *       When nothing succeeds (sink outage) nothing is parked; the first success wakes every lane at once.</li>
+ *   <li>A replay puts the aggregate's dead-letter rows at the front of its lane, where they take the same path as
+ *       any event (same retries, same outage detection); events read from the log meanwhile queue behind them.
+ *       Each acknowledged row is deleted; when the table has none left for the aggregate, it is un-parked. If a
+ *       replayed row is parked again by the rule, the replay stops there and the aggregate stays parked.</li>
  *   <li>{@link #handleBatch} hands the batch's events to their lanes and returns at once, so the engine reads on
  *       while they are delivered (and other aggregates keep flowing while a poison event is retried); it blocks
- *       while more than {@code maxInFlight} records are held. Resolved positions are marked at the start of the
- *       next batch (heartbeats bring one at least every heartbeat interval).</li>
+ *       while more than {@code maxInFlight} records are held.</li>
  * </ul>
  */
 final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>> {
 
-    private static final System.Logger LOG = System.getLogger(DeliveryPipeline.class.getName());
+    private static final Logger LOG = Logger.getLogger(DeliveryPipeline.class.getName());
 
     private final RelayConfig config;
     private final RelaySink sink;
     private final ChangeEventMapper mapper;
     private final ParkedStore store;
     private final RelayCounters counters;
-    private final Set<AggregateKey> parked;
+    private final ParkingRule rule;
     private final ExecutorService sender;
+    /** Retries, and the dead-letter work of replays (kept off the sink's callback threads). */
     private final ScheduledExecutorService timer;
 
     // all guarded by this
-    private final ArrayDeque<Entry> window = new ArrayDeque<>();
+    private final Set<AggregateKey> parked;
+    private final PositionWindow window = new PositionWindow();
     private final Map<AggregateKey, Lane> lanes = new HashMap<>();
-    private long successes;
-    private int failingHeads;
+    private final SinkHealth health = new SinkHealth();
     private long unresolved;
-    private long failuresSinceSuccess;
-    private Instant outageSince;
     private boolean closed;
-    /**
-     * The engine's committer, kept to mark positions as soon as they are resolved, from whichever thread resolves
-     * them (as Kafka Connect itself does from producer callbacks: marking only records an offset, the engine thread
-     * flushes them in {@code markBatchFinished} and when it stops).
-     */
-    private DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer;
 
     DeliveryPipeline(RelayConfig config, RelaySink sink, ChangeEventMapper mapper, ParkedStore store,
             RelayCounters counters, Set<AggregateKey> parkedAggregates) {
@@ -91,39 +87,10 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         this.mapper = mapper;
         this.store = store;
         this.counters = counters;
+        this.rule = new ParkingRule(config.retries().maxAttempts(), config.retries().backoff());
         this.parked = parkedAggregates;
         this.sender = Executors.newSingleThreadExecutor(daemon("postbox-relay-send-" + config.slotName()));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("postbox-relay-retry-" + config.slotName()));
-    }
-
-    private static final class Entry {
-        final RecordChangeEvent<SourceRecord> change;
-        final SourceRecord record;
-        final RelayEvent event;
-        boolean resolved;
-        int attempts;
-        long successesAtFirstFailure;
-        Instant firstFailedAt;
-        String lastError;
-
-        Entry(RecordChangeEvent<SourceRecord> change, RelayEvent event) {
-            this.change = change;
-            this.record = change.record();
-            this.event = event;
-        }
-    }
-
-    private static final class Lane {
-        final AggregateKey key;
-        final ArrayDeque<Entry> queue = new ArrayDeque<>();
-        /** the aggregate is parked: entries here are only waiting to be written as WAITING */
-        boolean parked;
-        boolean inFlight;
-        ScheduledFuture<?> retry;
-
-        Lane(AggregateKey key) {
-            this.key = key;
-        }
     }
 
     @Override
@@ -131,27 +98,27 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         // map outside the lock: sink callbacks (the Kafka producer's I/O thread) need it meanwhile
-        List<Entry> entries = new ArrayList<>(records.size());
+        List<PendingEvent> entries = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> record : records) {
-            entries.add(new Entry(record, map(record.record())));
+            entries.add(PendingEvent.fromLog(record, map(record.record())));
         }
         synchronized (this) {
             if (closed) {
                 return; // stopping: mark nothing more, the next relay reads these again
             }
-            this.committer = committer;
-            markResolvedPrefix(committer);
-            for (Entry entry : entries) {
+            window.committer(committer);
+            window.markResolvedPrefix();
+            for (PendingEvent entry : entries) {
                 accept(entry);
             }
             while (!closed && !mayReturn()) {
                 wait(1000);
-                markResolvedPrefix(committer);
+                window.markResolvedPrefix();
             }
             if (closed) {
                 return;
             }
-            markResolvedPrefix(committer);
+            window.markResolvedPrefix();
             counters.inFlight = unresolved;
         }
         committer.markBatchFinished(); // may flush offsets: outside the lock, it does I/O
@@ -166,13 +133,14 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         try {
             return mapper.map(record);
         } catch (RuntimeException e) {
-            LOG.log(ERROR, "Skipping an outbox change at " + ChangeEventMapper.position(record)
-                    + " that cannot be read as an event (the row breaks the outbox table layout): " + e, e);
+            LOG.log(SEVERE, "Skipping an outbox change at " + ChangeEventMapper.position(record)
+                    + " that cannot be read as an event (the row breaks the outbox table layout): "
+                    + Failures.describe(e), e);
             return null;
         }
     }
 
-    private void accept(Entry entry) {
+    private void accept(PendingEvent entry) {
         RelayEvent event = entry.event;
         window.add(entry);
         if (event == null) {
@@ -182,11 +150,12 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         unresolved++;
         AggregateKey key = AggregateKey.of(event);
         Lane lane = lanes.computeIfAbsent(key, Lane::new);
+        entry.lane = lane;
         lane.queue.add(entry);
-        if (parked.contains(key)) {
+        if (parked.contains(key)) { // never while replaying: the replay took the aggregate out
             lane.parked = true;
             drainToWaiting(lane);
-        } else if (lane.queue.size() == 1 && !lane.inFlight && lane.retry == null) {
+        } else if (lane.idle()) {
             dispatch(lane);
         }
     }
@@ -195,27 +164,20 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
      * True when the engine thread may return and read more of the log: while fewer than {@code maxInFlight} records
      * are held. Sends go on meanwhile, so decoding the next batch overlaps with delivering this one (measured: about
      * twice the throughput of waiting for every batch to be acknowledged). Positions are still marked only over the
-     * resolved prefix, at the start of each batch.
+     * resolved prefix.
      */
     private boolean mayReturn() {
-        return window.size() <= config.maxInFlight();
-    }
-
-    private void markResolvedPrefix(DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
-            throws InterruptedException {
-        while (!window.isEmpty() && window.peek().resolved) {
-            committer.markProcessed(window.poll().change);
-        }
+        return window.size() <= config.engine().maxInFlight();
     }
 
     private void dispatch(Lane lane) {
-        Entry head = lane.queue.peek();
+        PendingEvent head = lane.queue.peek();
         lane.inFlight = true;
         lane.retry = null;
         sender.execute(() -> send(head));
     }
 
-    private void send(Entry entry) {
+    private void send(PendingEvent entry) {
         CompletionStage<Void> stage;
         try {
             stage = sink.send(entry.event);
@@ -225,16 +187,17 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }
-        stage.whenComplete((ok, error) -> onResult(entry, unwrap(error)));
+        if (entry.replayed()) {
+            // deleting the row is database I/O: not on the sink's callback thread, not under the lock
+            stage.whenCompleteAsync((ok, error) -> onReplayResult(entry, unwrap(error)), timer);
+        } else {
+            stage.whenComplete((ok, error) -> onResult(entry, unwrap(error)));
+        }
     }
 
-    private synchronized void onResult(Entry entry, Throwable error) {
-        if (closed) {
-            return;
-        }
-        AggregateKey key = AggregateKey.of(entry.event);
-        Lane lane = lanes.get(key);
-        if (lane == null || lane.queue.peek() != entry) {
+    private synchronized void onResult(PendingEvent entry, Throwable error) {
+        Lane lane = entry.lane;
+        if (closed || lane.queue.peek() != entry) {
             return; // cannot happen while the pipeline is open; never let a stray callback corrupt a lane
         }
         lane.inFlight = false;
@@ -247,19 +210,15 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         notifyAll();
     }
 
-    private void onSuccess(Lane lane, Entry entry) {
-        successes++;
-        failuresSinceSuccess = 0;
+    private void onSuccess(Lane lane, PendingEvent entry) {
+        Duration outage = health.success();
         counters.relayed.incrementAndGet();
         if (entry.attempts > 0) {
-            failingHeads--;
             LOG.log(INFO, () -> "Delivered " + entry.event.describe() + " on attempt " + (entry.attempts + 1));
         }
-        if (outageSince != null) {
-            Duration d = Duration.between(outageSince, Instant.now());
-            outageSince = null;
+        if (outage != null) {
             counters.outage = false;
-            LOG.log(INFO, "Sink " + sink.describe() + " is available again after an outage of " + d.toSeconds()
+            LOG.log(INFO, "Sink " + sink.describe() + " is available again after an outage of " + outage.toSeconds()
                     + " s; draining the backlog: " + unresolved + " events in memory, the rest from the "
                     + "replication slot");
             wakeAllRetries();
@@ -268,38 +227,41 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         next(lane);
     }
 
-    private void onFailure(Lane lane, Entry entry, Throwable error) {
+    private void onFailure(Lane lane, PendingEvent entry, Throwable error) {
         entry.attempts++;
-        entry.lastError = describe(error);
+        entry.lastError = Failures.describe(error);
         counters.lastError = entry.lastError;
         if (entry.attempts == 1) {
-            failingHeads++;
-            entry.successesAtFirstFailure = successes;
+            entry.successesAtFirstFailure = health.successes();
             entry.firstFailedAt = Instant.now();
         }
-        failuresSinceSuccess++;
-        boolean permanent = error instanceof RelaySinkException e && e.permanent();
-        boolean poison = permanent
-                || (entry.attempts >= config.maxAttempts() && successes > entry.successesAtFirstFailure);
-        if (poison && park(lane, entry, permanent)) {
-            return;
+        health.failure();
+        ParkingRule.Failure failure = new ParkingRule.Failure(entry.attempts,
+                error instanceof RelaySinkException e && e.permanent(),
+                health.successes() - entry.successesAtFirstFailure, health.failuresInARow());
+        ParkingRule.Decision decision = rule.decide(failure, ThreadLocalRandom.current()::nextDouble);
+        if (decision instanceof ParkingRule.Park park) {
+            if (entry.replayed() ? parkAgain(lane, entry) : park(lane, entry, park.permanent())) {
+                return;
+            }
+            decision = rule.retry(failure, ThreadLocalRandom.current()::nextDouble);
         }
+        ParkingRule.Retry retry = (ParkingRule.Retry) decision;
         counters.retries.incrementAndGet();
-        if (outageSince == null && failuresSinceSuccess >= Math.max(3, config.maxAttempts())) {
-            outageSince = Instant.now();
+        if (retry.sinkLooksDown() && health.outageBegins()) {
             counters.outage = true;
-            LOG.log(WARNING, "Sink " + sink.describe() + " looks unavailable: " + failuresSinceSuccess
+            LOG.log(WARNING, "Sink " + sink.describe() + " looks unavailable: " + health.failuresInARow()
                     + " delivery attempts failed in a row and none succeeded since. Nothing is parked during an "
-                    + "outage; " + unresolved + " events wait in memory (up to " + config.maxInFlight()
+                    + "outage; " + unresolved + " events wait in memory (up to " + config.engine().maxInFlight()
                     + "), the rest stays in replication slot " + config.slotName() + " (WAL is retained). "
-                    + "Retrying with backoff up to " + config.backoff().maxDelay().toSeconds() + " s. Last error: "
+                    + "Retrying with backoff up to " + config.retries().backoff().maxDelay().toSeconds() + " s. Last error: "
                     + entry.lastError);
         }
-        Duration delay = config.backoff().delayBeforeRetry(Math.min(entry.attempts, 60),
-                ThreadLocalRandom.current()::nextDouble);
-        System.Logger.Level level = entry.attempts == 1 && outageSince == null ? INFO : DEBUG;
-        LOG.log(level, () -> "Delivery of " + entry.event.describe() + " failed (attempt " + entry.attempts
-                + "), retrying in " + delay.toMillis() + " ms: " + entry.lastError);
+        Duration delay = retry.delay();
+        Level level = entry.attempts == 1 && !health.outage() ? INFO : FINE;
+        LOG.log(level, () -> "Delivery of " + (entry.replayed() ? "replayed " : "") + entry.event.describe()
+                + " failed (attempt " + entry.attempts + "), retrying in " + delay.toMillis() + " ms: "
+                + entry.lastError);
         lane.retry = timer.schedule(() -> retryNow(lane), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -310,7 +272,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         lane.retry = null;
         if (lane.parked) {
             drainToWaiting(lane);
-        } else if (!lane.inFlight && !lane.queue.isEmpty()) {
+        } else if (lane.idle()) {
             dispatch(lane);
         }
     }
@@ -319,7 +281,10 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     private void wakeAllRetries() {
         for (Lane lane : lanes.values()) {
             if (lane.retry != null && !lane.parked && lane.retry.cancel(false)) {
-                dispatch(lane);
+                lane.retry = null;
+                if (lane.idle()) {
+                    dispatch(lane);
+                }
             }
         }
     }
@@ -328,23 +293,22 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
      * Parks the lane's head as poison, and the rest of the lane behind it. Returns false (the caller retries
      * later) when the dead-letter table cannot be written.
      */
-    private boolean park(Lane lane, Entry head, boolean permanent) {
+    private boolean park(Lane lane, PendingEvent head, boolean permanent) {
         RelayEvent e = head.event;
         try {
             store.insert(e, ParkedEvent.Status.PARKED, head.attempts, head.lastError, head.firstFailedAt);
         } catch (SQLException ex) {
-            LOG.log(WARNING, "Could not park " + e.describe() + " in " + config.parkedTable() + " (" + ex.getMessage()
+            LOG.log(WARNING, "Could not park " + e.describe() + " in " + config.names().parkedTable() + " (" + ex.getMessage()
                     + "); retrying its delivery meanwhile");
             return false;
         }
-        failingHeads--;
         parked.add(lane.key);
         lane.parked = true;
         counters.parked.incrementAndGet();
         LOG.log(WARNING, "Parked " + e.describe() + " at " + e.sourcePosition() + " after " + head.attempts
                 + " attempt(s)" + (permanent ? " (permanent error)" : " while other events were delivered")
                 + ": " + head.lastError + ". Later events of aggregate " + lane.key + " wait behind it in "
-                + config.parkedTable() + " (status WAITING); replay with ParkedEvents.replay(" + e.id() + ")");
+                + config.names().parkedTable() + " (status WAITING); replay with ParkedEvents.replay(" + e.id() + ")");
         resolve(lane, head);
         drainToWaiting(lane);
         return true;
@@ -353,14 +317,14 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     /** Writes the lane's queued entries (of a parked aggregate) as WAITING, in order. */
     private void drainToWaiting(Lane lane) {
         while (!lane.queue.isEmpty()) {
-            Entry entry = lane.queue.peek();
+            PendingEvent entry = lane.queue.peek();
             try {
                 store.insert(entry.event, ParkedEvent.Status.WAITING, 0, null, null);
             } catch (SQLException ex) {
-                LOG.log(WARNING, "Could not write " + entry.event.describe() + " as WAITING to " + config.parkedTable()
+                LOG.log(WARNING, "Could not write " + entry.event.describe() + " as WAITING to " + config.names().parkedTable()
                         + " (" + ex.getMessage() + "); trying again shortly");
                 if (lane.retry == null) {
-                    lane.retry = timer.schedule(() -> retryNow(lane), config.backoff().initialDelay().toMillis(),
+                    lane.retry = timer.schedule(() -> retryNow(lane), config.retries().backoff().initialDelay().toMillis(),
                             TimeUnit.MILLISECONDS);
                 }
                 return;
@@ -372,17 +336,21 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         lanes.remove(lane.key);
     }
 
-    private void resolve(Lane lane, Entry entry) {
+    /** Takes the event off its lane; an event read from the log also frees its position. */
+    private void resolve(Lane lane, PendingEvent entry) {
         if (lane.queue.peek() == entry) {
             lane.queue.poll();
         } else {
             lane.queue.remove(entry);
         }
+        if (entry.replayed()) {
+            return;
+        }
         entry.resolved = true;
         unresolved--;
-        if (committer != null && !closed) {
+        if (!closed) {
             try {
-                markResolvedPrefix(committer);
+                window.markResolvedPrefix();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // stopping: the prefix is marked by the next batch or relay
             }
@@ -390,81 +358,148 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     }
 
     private void next(Lane lane) {
-        if (lane.queue.isEmpty()) {
-            lanes.remove(lane.key);
-        } else {
+        if (lane.idle()) {
             dispatch(lane);
+        } else if (lane.queue.isEmpty() && !lane.replaying) {
+            lanes.remove(lane.key);
         }
     }
 
-    // ---- replay (runs on the supervisor thread of the active relay) ----
+    // ---- replay: the aggregate's dead-letter rows go through its lane ----
 
     /**
-     * Re-sends the aggregate's dead-letter rows in order and un-parks it.
-     *
-     * @return true when the aggregate was un-parked, false when an event failed again (it stays parked)
+     * Starts replaying the aggregate's dead-letter rows through its lane, unless a replay of it is under way.
+     * Reads the rows on the calling thread (the supervisor's) and returns: the lane delivers them.
      */
-    boolean replay(AggregateKey key) throws SQLException, InterruptedException {
-        LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
-        int sent = 0;
-        while (true) {
-            List<ParkedEvent> rows = store.forAggregate(key.type(), key.id());
-            if (rows.isEmpty()) {
-                synchronized (this) {
-                    Lane lane = lanes.get(key);
-                    if ((lane == null || lane.queue.isEmpty())
-                            && store.forAggregate(key.type(), key.id()).isEmpty()) {
-                        parked.remove(key);
-                        lanes.remove(key);
-                        LOG.log(INFO, "Aggregate " + key + " replayed (" + sent + " events) and un-parked; its "
-                                + "new events are delivered directly again");
-                        return true;
-                    }
-                }
-                Thread.sleep(10); // a batch is still writing WAITING rows for it
-                continue;
+    void replay(AggregateKey key) {
+        synchronized (this) {
+            if (closed) {
+                return;
             }
-            for (ParkedEvent row : rows) {
-                String error = sendWithRetries(row.event());
-                if (error != null) {
-                    store.replayFailed(row.sequence(), row.attempts() + config.maxAttempts(), error);
-                    LOG.log(WARNING, "Replay of " + row.event().describe() + " failed again after "
-                            + config.maxAttempts() + " attempts: " + error + ". It stays parked, with "
-                            + (rows.size() - 1) + " or more events waiting behind it");
-                    return false;
+            Lane lane = lanes.computeIfAbsent(key, Lane::new);
+            if (lane.replaying || lane.inFlight) {
+                return; // under way; or a live event in flight (the aggregate is not parked): asked again next tick
+            }
+            LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
+            if (lane.retry != null) {
+                lane.retry.cancel(false); // a pending WAITING write: those events now queue behind the replay
+                lane.retry = null;
+            }
+            lane.replaying = true;
+            lane.loading = true;
+            lane.replayedCount = 0;
+            lane.parked = false;
+            parked.remove(key);
+        }
+        readReplayRows(key);
+    }
+
+    /**
+     * Reads the rows still in the dead-letter table for a replaying lane and puts them at the front of its queue
+     * (they are older than any event read from the log meanwhile); none left: the aggregate is un-parked.
+     */
+    private void readReplayRows(AggregateKey key) {
+        List<ParkedEvent> rows;
+        try {
+            rows = store.forAggregate(key.type(), key.id());
+        } catch (SQLException e) {
+            synchronized (this) {
+                Lane lane = lanes.get(key);
+                if (!closed && lane != null && lane.replaying) {
+                    stopReplay(lane, "could not read " + config.names().parkedTable() + " (" + e.getMessage()
+                            + "); the replay is tried again shortly");
                 }
-                store.deleteReplayed(row.sequence());
-                counters.relayed.incrementAndGet();
-                counters.replayed.incrementAndGet();
-                sent++;
+            }
+            return;
+        }
+        synchronized (this) {
+            Lane lane = lanes.get(key);
+            if (closed || lane == null || !lane.replaying) {
+                return;
+            }
+            lane.loading = false;
+            if (rows.isEmpty()) {
+                lane.replaying = false;
+                LOG.log(INFO, "Aggregate " + key + " replayed (" + lane.replayedCount + " events) and un-parked; its "
+                        + "new events are delivered directly again");
+                next(lane);
+                return;
+            }
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                PendingEvent entry = PendingEvent.replayOf(rows.get(i));
+                entry.lane = lane;
+                entry.lastLoaded = i == rows.size() - 1;
+                lane.queue.addFirst(entry);
+            }
+            if (lane.idle()) {
+                dispatch(lane);
             }
         }
     }
 
-    private String sendWithRetries(RelayEvent event) throws InterruptedException {
-        String error = null;
-        for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
-            synchronized (this) {
-                if (closed) {
-                    throw new InterruptedException("relay stopping");
-                }
-            }
+    /** The sink's answer for a replayed row (on the retry thread): delete it once acknowledged, then carry on. */
+    private void onReplayResult(PendingEvent entry, Throwable error) {
+        if (error == null) {
             try {
-                sink.send(event).toCompletableFuture().get(5, TimeUnit.MINUTES);
-                return null;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-                Throwable cause = unwrap(e instanceof ExecutionException ? e.getCause() : e);
-                error = describe(cause);
-                if (cause instanceof RelaySinkException rse && rse.permanent()) {
-                    return error;
+                store.deleteReplayed(entry.row.sequence());
+            } catch (SQLException e) {
+                synchronized (this) {
+                    Lane lane = entry.lane;
+                    if (!closed && lane.queue.peek() == entry) {
+                        lane.inFlight = false;
+                        stopReplay(lane, entry.event.describe() + " was delivered but could not be deleted from "
+                                + config.names().parkedTable() + " (" + e.getMessage() + "); the replay is tried again "
+                                + "shortly and sends it once more");
+                    }
                 }
-            }
-            if (attempt < config.maxAttempts()) {
-                Thread.sleep(config.backoff().delayBeforeRetry(attempt, ThreadLocalRandom.current()::nextDouble)
-                        .toMillis());
+                return;
             }
         }
-        return error;
+        boolean readMore;
+        synchronized (this) {
+            Lane lane = entry.lane;
+            readMore = !closed && error == null && lane.queue.peek() == entry && entry.lastLoaded;
+            if (readMore) {
+                lane.loading = true; // the next rows are read before anything else of the lane is sent
+            }
+            if (error == null && !closed && lane.queue.peek() == entry) {
+                counters.replayed.incrementAndGet();
+                lane.replayedCount++;
+            }
+            onResult(entry, error);
+        }
+        if (readMore) {
+            readReplayRows(entry.lane.key);
+        }
+    }
+
+    /**
+     * The rule parked a replayed row again: it stays the parked head with the new error, the replay stops and the
+     * aggregate is parked again. False (the caller retries) when the table cannot be written.
+     */
+    private boolean parkAgain(Lane lane, PendingEvent entry) {
+        ParkedEvent row = entry.row;
+        try {
+            store.replayFailed(row.sequence(), row.attempts() + entry.attempts, entry.lastError);
+        } catch (SQLException ex) {
+            LOG.log(WARNING, "Could not record the failed replay of " + entry.event.describe() + " in "
+                    + config.names().parkedTable() + " (" + ex.getMessage() + "); retrying its delivery meanwhile");
+            return false;
+        }
+        stopReplay(lane, entry.event.describe() + " failed again after " + entry.attempts + " attempt(s): "
+                + entry.lastError + ". It stays parked, with the rest of its aggregate waiting behind it");
+        return true;
+    }
+
+    /** Ends a replay early: the aggregate is parked again; what came from the log meanwhile is written as WAITING. */
+    private void stopReplay(Lane lane, String why) {
+        LOG.log(WARNING, "Replay of aggregate " + lane.key + " stopped after " + lane.replayedCount + " event(s): " + why);
+        lane.replaying = false;
+        lane.loading = false;
+        lane.dropReplayedEntries();
+        lane.parked = true;
+        parked.add(lane.key);
+        drainToWaiting(lane);
     }
 
     // ---- shutdown ----
@@ -495,14 +530,6 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             t = t.getCause();
         }
         return t;
-    }
-
-    private static String describe(Throwable t) {
-        String text = t.getClass().getSimpleName() + ": " + t.getMessage();
-        if (t.getCause() != null && t.getCause() != t) {
-            text += " (caused by " + t.getCause().getClass().getSimpleName() + ": " + t.getCause().getMessage() + ")";
-        }
-        return text.length() > 2000 ? text.substring(0, 2000) : text;
     }
 
     static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -1,284 +1,247 @@
 package dev.postbox.relay.internal;
 
-import static dev.postbox.relay.internal.RelaySettings.*;
-
 import dev.postbox.common.Backoff;
 import dev.postbox.common.PostboxConfigurationException;
-import dev.postbox.common.SqlIdentifiers;
+import dev.postbox.common.StandardWebhooks;
+import dev.postbox.relay.RelaySink;
 import java.net.URI;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The relay's configuration, parsed and validated from raw string values keyed by {@link RelaySettings}. Every
- * problem is reported as a {@link PostboxConfigurationException} naming the key.
+ * The relay's configuration, typed and grouped: where the database is, what the relay's objects are called, where
+ * events go (one of a closed set of sinks), how failures are retried, how often things happen, and the engine's
+ * limits. Each group checks its own values when it is made, whether they came from the typed builder or from keys
+ * ({@link RelayDraft} reads keys); a problem is a {@link PostboxConfigurationException} naming the key.
+ *
+ * @param maxLagBytes readiness turns DOWN beyond this slot lag; 0 = reported only
  */
-public record RelayConfig(
-        String jdbcUrl, String host, int port, String database, String user, String password,
-        String slotName, String publicationName, String outboxSchema, String outboxTable,
-        String offsetTable, String parkedTable, String heartbeatTable, String snapshotMode,
-        String sinkType, String kafkaBootstrapServers, Map<String, String> kafkaProducerProperties,
-        String topicPattern, URI webhookUrl, String webhookSecret, Duration webhookTimeout,
-        int maxAttempts, Backoff backoff, Duration pollInterval, int maxBatchSize, int maxInFlight,
-        Duration offsetFlushInterval, Duration heartbeatInterval, Duration standbyRetryInterval,
-        long maxLagBytes, Map<String, String> debeziumProperties) {
+public record RelayConfig(Connection connection, Names names, SinkConfig sink, Retries retries, Intervals intervals,
+        Engine engine, long maxLagBytes) {
 
-    private static final Pattern JDBC_URL_FORMAT = Pattern.compile(
-            "^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^/?]+)(?:\\?.*)?$");
-    private static final Set<String> SNAPSHOT_MODES = Set.of("no_data", "initial", "when_needed");
-    private static final Set<String> SINKS = Set.of("kafka", "webhook", "cdi", "custom");
-    /** PostgreSQL slot names: lower-case letters, digits and underscores, at most 63 characters. */
-    private static final Pattern SLOT = Pattern.compile("^[a-z0-9_]{1,63}$");
+    public RelayConfig {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(names, "names");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(retries, "retries");
+        Objects.requireNonNull(intervals, "intervals");
+        Objects.requireNonNull(engine, "engine");
+        if (maxLagBytes < 0) {
+            throw new PostboxConfigurationException(RelayKeys.MAX_LAG_BYTES.name(), maxLagBytes, "must not be negative");
+        }
+    }
+
+    /** The same configuration delivering to another sink (the CDI layer supplies the CDI event sink this way). */
+    public RelayConfig withSink(SinkConfig other) {
+        return new RelayConfig(connection, names, other, retries, intervals, engine, maxLagBytes);
+    }
+
+    public String slotName() {
+        return names.slotName();
+    }
 
     @Override
     public String toString() {
         // never print the password or the webhook secret
-        return "RelayConfig[slot=" + slotName + ", publication=" + publicationName + ", outbox=" + qualifiedOutboxTable()
-                + ", database=" + host + ":" + port + "/" + database + ", sink=" + sinkType + "]";
+        return "RelayConfig[slot=" + names.slotName() + ", publication=" + names.publicationName() + ", outbox="
+                + names.qualifiedOutboxTable() + ", database=" + connection + ", sink=" + sink.kind() + "]";
     }
 
-    public String qualifiedOutboxTable() {
-        return outboxSchema + "." + outboxTable;
+    /** The PostgreSQL database holding the outbox. */
+    public record Connection(String jdbcUrl, String host, int port, String database, String user, String password) {
+
+        public Connection {
+            if (user == null || user.isBlank()) {
+                throw new PostboxConfigurationException(RelayKeys.USER.name(), user, "must be set: the relay's database user");
+            }
+        }
+
+        /** From a JDBC URL {@code jdbc:postgresql://host[:port]/database[?parameters]}. */
+        public static Connection of(String jdbcUrl, String user, String password) {
+            Matcher m = jdbcUrl == null ? null : RelayKeys.JDBC_URL_FORMAT.matcher(jdbcUrl.trim());
+            if (m == null || !m.matches()) {
+                throw new PostboxConfigurationException(RelayKeys.JDBC_URL.name(), jdbcUrl,
+                        "must be jdbc:postgresql://host[:port]/database[?parameters]");
+            }
+            int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+            return new Connection(jdbcUrl.trim(), m.group(1), port, m.group(3), user, password);
+        }
+
+        /** From host, port and database name. */
+        public static Connection of(String host, int port, String database, String user, String password) {
+            return new Connection("jdbc:postgresql://" + host + ":" + port + "/" + database, host, port, database,
+                    user, password);
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port + "/" + database; // no password
+        }
     }
 
-    /**
-     * Parses raw values. Keys not under {@link RelaySettings#PREFIX} are ignored; unknown keys under it are
-     * rejected (a typo should not silently fall back to a default).
-     *
-     * @param customSink true when the caller supplies the sink object itself (the sink key is then ignored)
-     */
-    public static RelayConfig parse(Map<String, String> raw, boolean customSink) {
-        Values v = new Values(raw);
-        v.rejectUnknown();
+    /** The relay's identity (slot) and the names of the publication and tables it uses, all in one schema. */
+    public record Names(String slotName, String publicationName, String outboxSchema, String outboxTable,
+            String offsetTable, String parkedTable, String heartbeatTable) {
 
-        String jdbcUrl = v.string(JDBC_URL);
-        String host;
-        int port;
-        String database;
-        if (jdbcUrl != null) {
-            Matcher m = JDBC_URL_FORMAT.matcher(jdbcUrl.trim());
-            if (!m.matches()) {
-                throw new PostboxConfigurationException(JDBC_URL.name(), jdbcUrl,
-                        "expected jdbc:postgresql://host[:port]/database[?parameters]");
+        public Names {
+            if (slotName == null || !RelayKeys.SLOT.matcher(slotName).matches()) {
+                throw new PostboxConfigurationException(RelayKeys.SLOT_NAME.name(), slotName, RelayKeys.SLOT_RULE);
             }
-            host = m.group(1);
-            port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-            database = m.group(3);
-        } else {
-            host = v.string(HOST);
-            database = v.string(DATABASE);
-            if (host == null || database == null) {
-                throw new PostboxConfigurationException(JDBC_URL.name(), null,
-                        "set " + JDBC_URL.name() + ", or both " + HOST.name() + " and " + DATABASE.name());
+            check(RelayKeys.PUBLICATION_NAME.name(), publicationName);
+            check(RelayKeys.OUTBOX_TABLE.name(), outboxSchema);
+            check(RelayKeys.OUTBOX_TABLE.name(), outboxTable);
+            check(RelayKeys.OFFSET_TABLE.name(), offsetTable);
+            check(RelayKeys.PARKED_TABLE.name(), parkedTable);
+            check(RelayKeys.HEARTBEAT_TABLE.name(), heartbeatTable);
+        }
+
+        /** {@code table} or {@code schema.table} (default schema public), already checked by the key's type. */
+        static String[] splitOutboxTable(String qualified) {
+            int dot = qualified.indexOf('.');
+            return dot < 0 ? new String[] {"public", qualified}
+                    : new String[] {qualified.substring(0, dot), qualified.substring(dot + 1)};
+        }
+
+        public String qualifiedOutboxTable() {
+            return outboxSchema + "." + outboxTable;
+        }
+
+        /** One of the relay's tables, in the outbox's schema. */
+        public String qualified(String table) {
+            return outboxSchema + "." + table;
+        }
+
+        private static void check(String key, String name) {
+            dev.postbox.common.SqlIdentifiers.require(key, name);
+        }
+    }
+
+    /** Where events go: a closed set of kinds. */
+    public sealed interface SinkConfig permits Kafka, Webhook, Cdi, Custom {
+        /** The kind's name, as the {@code sink} key spells it ({@code custom} for a sink object). */
+        String kind();
+    }
+
+    /** Kafka, routed like Debezium's Outbox Event Router. */
+    public record Kafka(String bootstrapServers, Map<String, String> producerProperties, String topicPattern)
+            implements SinkConfig {
+        public Kafka {
+            if (bootstrapServers == null || bootstrapServers.isBlank()) {
+                throw new PostboxConfigurationException(RelayKeys.KAFKA_BOOTSTRAP_SERVERS.name(), bootstrapServers,
+                        "must be set when " + RelayKeys.SINK.name() + "=kafka");
             }
-            port = v.integer(PORT, 1, 65535);
-            jdbcUrl = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+            if (topicPattern == null || !RelayKeys.routesByAggregateType(topicPattern)) {
+                throw new PostboxConfigurationException(RelayKeys.TOPIC_PATTERN.name(), topicPattern, RelayKeys.TOPIC_RULE);
+            }
+            producerProperties = Map.copyOf(producerProperties);
         }
-        String user = v.string(USER);
-        if (user == null) {
-            throw new PostboxConfigurationException(USER.name(), null, "a database user is required");
-        }
-        String password = v.string(PASSWORD);
 
-        String slot = v.string(SLOT_NAME);
-        if (!SLOT.matcher(slot).matches()) {
-            throw new PostboxConfigurationException(SLOT_NAME.name(), slot,
-                    "replication slot names are 1-63 lower-case letters, digits or underscores");
+        @Override
+        public String kind() {
+            return "kafka";
         }
-        String publication = SqlIdentifiers.require(PUBLICATION_NAME.name(), v.string(PUBLICATION_NAME));
-        String outbox = SqlIdentifiers.requireQualified(OUTBOX_TABLE.name(), v.string(OUTBOX_TABLE));
-        int dot = outbox.indexOf('.');
-        String outboxSchema = dot < 0 ? "public" : outbox.substring(0, dot);
-        String outboxTable = dot < 0 ? outbox : outbox.substring(dot + 1);
-        String offsetTable = SqlIdentifiers.require(OFFSET_TABLE.name(), v.string(OFFSET_TABLE));
-        String parkedTable = SqlIdentifiers.require(PARKED_TABLE.name(), v.string(PARKED_TABLE));
-        String heartbeatTable = SqlIdentifiers.require(HEARTBEAT_TABLE.name(), v.string(HEARTBEAT_TABLE));
-        String snapshotMode = v.oneOf(SNAPSHOT_MODE, SNAPSHOT_MODES);
+    }
 
-        String sinkType = customSink ? "custom" : v.oneOf(SINK, SINKS);
-        if (sinkType.equals("custom") && !customSink) {
-            throw new PostboxConfigurationException(SINK.name(), sinkType,
-                    "custom sinks are passed to OutboxRelay.builder().sink(...), not configured by name");
-        }
-        String bootstrap = v.string(KAFKA_BOOTSTRAP_SERVERS);
-        if (sinkType.equals("kafka") && bootstrap == null) {
-            throw new PostboxConfigurationException(KAFKA_BOOTSTRAP_SERVERS.name(), null,
-                    "required when " + SINK.name() + "=kafka");
-        }
-        String topicPattern = v.string(TOPIC_PATTERN);
-        if (!topicPattern.contains("${aggregatetype}") && !topicPattern.contains("${routedByValue}")) {
-            throw new PostboxConfigurationException(TOPIC_PATTERN.name(), topicPattern,
-                    "must contain ${aggregatetype} (or ${routedByValue}) so each aggregate type gets its topic");
-        }
-        URI webhookUrl = null;
-        String webhookSecret = v.string(WEBHOOK_SECRET);
-        if (sinkType.equals("webhook")) {
-            String url = v.string(WEBHOOK_URL);
+    /** An HTTP endpoint, signed with Standard Webhooks headers. */
+    public record Webhook(URI url, String secret, Duration timeout) implements SinkConfig {
+        public Webhook {
+            if (url == null || url.getScheme() == null
+                    || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+                throw new PostboxConfigurationException(RelayKeys.WEBHOOK_URL.name(), url,
+                        "must be an http(s) URL when " + RelayKeys.SINK.name() + "=webhook");
+            }
+            if (secret == null || secret.isBlank()) {
+                throw new PostboxConfigurationException(RelayKeys.WEBHOOK_SECRET.name(), null,
+                        "must be set when " + RelayKeys.SINK.name() + "=webhook");
+            }
             try {
-                webhookUrl = url == null ? null : URI.create(url);
+                StandardWebhooks.withSecrets(secret);
             } catch (IllegalArgumentException e) {
-                webhookUrl = null;
+                // the secret is never echoed
+                throw new PostboxConfigurationException(RelayKeys.WEBHOOK_SECRET.name(), "****", e.getMessage());
             }
-            if (webhookUrl == null || webhookUrl.getScheme() == null
-                    || !(webhookUrl.getScheme().equals("http") || webhookUrl.getScheme().equals("https"))) {
-                throw new PostboxConfigurationException(WEBHOOK_URL.name(), url,
-                        "an http(s) URL is required when " + SINK.name() + "=webhook");
-            }
-            if (webhookSecret == null) {
-                throw new PostboxConfigurationException(WEBHOOK_SECRET.name(), null,
-                        "required when " + SINK.name() + "=webhook");
-            }
-            try {
-                dev.postbox.common.StandardWebhooks.withSecrets(webhookSecret);
-            } catch (IllegalArgumentException e) {
-                // do not echo the secret
-                throw new PostboxConfigurationException(WEBHOOK_SECRET.name(), "<hidden>", e.getMessage());
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new PostboxConfigurationException(RelayKeys.WEBHOOK_TIMEOUT.name(), timeout, "must be positive");
             }
         }
-        Duration webhookTimeout = v.duration(WEBHOOK_TIMEOUT, false);
 
-        int maxAttempts = v.integer(MAX_ATTEMPTS, 1, 1000);
-        Duration initial = v.duration(BACKOFF_INITIAL, false);
-        Duration max = v.duration(BACKOFF_MAX, false);
-        if (max.compareTo(initial) < 0) {
-            throw new PostboxConfigurationException(BACKOFF_MAX.name(), v.string(BACKOFF_MAX),
-                    "must not be shorter than " + BACKOFF_INITIAL.name() + " (" + initial + ")");
+        @Override
+        public String kind() {
+            return "webhook";
         }
-        double factor = v.decimal(BACKOFF_FACTOR, 1.0, 100.0);
-        double jitter = v.decimal(BACKOFF_JITTER, 0.0, 1.0);
-        Backoff backoff = new Backoff(initial, max, factor, jitter);
 
-        return new RelayConfig(jdbcUrl, host, port, database, user, password, slot, publication, outboxSchema,
-                outboxTable, offsetTable, parkedTable, heartbeatTable, snapshotMode, sinkType, bootstrap,
-                v.passThrough(KAFKA_PRODUCER), topicPattern, webhookUrl, webhookSecret, webhookTimeout,
-                maxAttempts, backoff, v.duration(POLL_INTERVAL, false), v.integer(MAX_BATCH_SIZE, 1, 100_000),
-                v.integer(MAX_IN_FLIGHT, 1, 10_000_000), v.duration(OFFSET_FLUSH_INTERVAL, true),
-                v.duration(HEARTBEAT_INTERVAL, true), v.duration(STANDBY_RETRY_INTERVAL, false),
-                v.longValue(MAX_LAG_BYTES, 0, Long.MAX_VALUE), v.passThrough(DEBEZIUM));
+        @Override
+        public String toString() {
+            return "Webhook[url=" + url + ", timeout=" + timeout + "]"; // no secret
+        }
     }
 
-    /** Parses {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, ISO-8601 ({@code PT10S}) or plain milliseconds. */
-    static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        Matcher m = Pattern.compile("^(\\d+)\\s*(ms|s|m|h)?$").matcher(t);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
+    /** A synchronous CDI event per event; the sink object exists only in a CDI application, which supplies it. */
+    public record Cdi(RelaySink sink) implements SinkConfig {
+        @Override
+        public String kind() {
+            return "cdi";
         }
-        return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
     }
 
-    /** Raw values with defaults and typed, key-naming accessors. */
-    private static final class Values {
-        private final Map<String, String> raw;
-
-        Values(Map<String, String> raw) {
-            this.raw = raw;
+    /** A sink object given to {@code OutboxRelay.builder().sink(...)}. */
+    public record Custom(RelaySink sink) implements SinkConfig {
+        public Custom {
+            Objects.requireNonNull(sink, "sink");
         }
 
-        void rejectUnknown() {
-            Set<String> known = new java.util.HashSet<>();
-            for (Key key : all()) {
-                known.add(key.name());
+        @Override
+        public String kind() {
+            return "custom";
+        }
+    }
+
+    /** How failed sends are retried, and when an event is parked ({@link ParkingRule}). */
+    public record Retries(int maxAttempts, Backoff backoff) {
+        public Retries {
+            if (maxAttempts < 1 || maxAttempts > 1000) {
+                throw new PostboxConfigurationException(RelayKeys.MAX_ATTEMPTS.name(), maxAttempts,
+                        "must be an integer from 1 to 1000");
             }
-            for (String name : raw.keySet()) {
-                if (!name.startsWith(PREFIX) || known.contains(name)
-                        || name.startsWith(passThroughPrefix(KAFKA_PRODUCER))
-                        || name.startsWith(passThroughPrefix(DEBEZIUM))) {
-                    continue;
-                }
-                // the value is not echoed: a misspelt password key would otherwise print the password
-                throw new PostboxConfigurationException(name, "(not shown)",
-                        "unknown relay configuration key (see the relay README for the list)");
-            }
+            Objects.requireNonNull(backoff, "backoff");
+        }
+    }
+
+    /** How often things happen. */
+    public record Intervals(Duration poll, Duration offsetFlush, Duration heartbeat, Duration standbyRetry) {
+        public Intervals {
+            positive(RelayKeys.POLL_INTERVAL.name(), poll, false);
+            positive(RelayKeys.OFFSET_FLUSH_INTERVAL.name(), offsetFlush, true);
+            positive(RelayKeys.HEARTBEAT_INTERVAL.name(), heartbeat, true);
+            positive(RelayKeys.STANDBY_RETRY_INTERVAL.name(), standbyRetry, false);
         }
 
-        String string(Key key) {
-            String value = raw.get(key.name());
-            if (value == null || value.isBlank()) {
-                return key.defaultValue();
+        private static void positive(String key, Duration d, boolean zeroAllowed) {
+            if (d == null || d.isNegative() || (!zeroAllowed && d.isZero())) {
+                throw new PostboxConfigurationException(key, d, zeroAllowed ? "must not be negative" : "must be positive");
             }
-            return value.trim();
         }
+    }
 
-        int integer(Key key, int min, int max) {
-            return (int) longValue(key, min, max);
-        }
+    /** The Debezium engine's settings: snapshot mode, batch sizes, memory bound, pass-through properties. */
+    public record Engine(String snapshotMode, int maxBatchSize, int maxInFlight, Map<String, String> debeziumProperties) {
+        private static final Set<String> SNAPSHOT_MODES = Set.of("no_data", "initial", "when_needed");
 
-        long longValue(Key key, long min, long max) {
-            String text = string(key);
-            long n;
-            try {
-                n = Long.parseLong(text);
-            } catch (NumberFormatException | NullPointerException e) {
-                throw new PostboxConfigurationException(key.name(), text, "not a whole number");
+        public Engine {
+            snapshotMode = snapshotMode == null ? null : snapshotMode.trim().toLowerCase(Locale.ROOT);
+            if (!SNAPSHOT_MODES.contains(snapshotMode)) {
+                throw new PostboxConfigurationException(RelayKeys.SNAPSHOT_MODE.name(), snapshotMode,
+                        "must be one of no_data, initial, when_needed");
             }
-            if (n < min || n > max) {
-                throw new PostboxConfigurationException(key.name(), text, "must be within [" + min + ", " + max + "]");
+            if (maxBatchSize < 1 || maxInFlight < 1) {
+                throw new PostboxConfigurationException(maxBatchSize < 1 ? RelayKeys.MAX_BATCH_SIZE.name()
+                        : RelayKeys.MAX_IN_FLIGHT.name(), Math.min(maxBatchSize, maxInFlight), "must be positive");
             }
-            return n;
-        }
-
-        double decimal(Key key, double min, double max) {
-            String text = string(key);
-            double d;
-            try {
-                d = Double.parseDouble(text);
-            } catch (NumberFormatException | NullPointerException e) {
-                throw new PostboxConfigurationException(key.name(), text, "not a number");
-            }
-            if (!(d >= min && d <= max)) {
-                throw new PostboxConfigurationException(key.name(), text, "must be within [" + min + ", " + max + "]");
-            }
-            return d;
-        }
-
-        Duration duration(Key key, boolean zeroAllowed) {
-            String text = string(key);
-            Duration d;
-            try {
-                d = parseDuration(text);
-            } catch (DateTimeParseException | NullPointerException | ArithmeticException e) {
-                throw new PostboxConfigurationException(key.name(), text,
-                        "not a duration: use 500ms, 10s, 5m, 1h, PT10S or plain milliseconds");
-            }
-            if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-                throw new PostboxConfigurationException(key.name(), text,
-                        zeroAllowed ? "must not be negative" : "must be positive");
-            }
-            return d;
-        }
-
-        String oneOf(Key key, Set<String> allowed) {
-            String text = string(key);
-            String lower = text == null ? null : text.toLowerCase(Locale.ROOT);
-            if (lower == null || !allowed.contains(lower)) {
-                throw new PostboxConfigurationException(key.name(), text, "must be one of " + new java.util.TreeSet<>(allowed));
-            }
-            return lower;
-        }
-
-        Map<String, String> passThrough(Key key) {
-            String prefix = passThroughPrefix(key);
-            Map<String, String> result = new LinkedHashMap<>();
-            raw.forEach((name, value) -> {
-                if (name.startsWith(prefix) && name.length() > prefix.length() && value != null) {
-                    result.put(name.substring(prefix.length()), value);
-                }
-            });
-            return Map.copyOf(result);
+            debeziumProperties = Map.copyOf(debeziumProperties);
         }
     }
 }

@@ -1,34 +1,31 @@
 package dev.postbox.relay.internal.cdi;
 
-import dev.postbox.relay.internal.RelaySettings;
-import java.util.HashMap;
-import java.util.Map;
+import dev.postbox.common.internal.config.ConfigReader;
+import dev.postbox.common.internal.config.ConfigSource;
+import dev.postbox.common.internal.config.MicroProfileConfigSource;
+import dev.postbox.relay.internal.RelayConfig;
+import dev.postbox.relay.internal.RelayDraft;
+import dev.postbox.relay.internal.RelayKeys;
 import org.eclipse.microprofile.config.Config;
 
-/** Reads every {@code postbox.relay.*} value from MicroProfile Config (environment variables included). */
+/** The relay's configuration from MicroProfile Config (environment variables included), with the common reader. */
 final class MicroProfileConfigReader {
 
     private MicroProfileConfigReader() {
     }
 
-    static Map<String, String> read(Config config) {
-        Map<String, String> values = new HashMap<>();
-        // declared keys one by one: MicroProfile maps them to environment variables (POSTBOX_RELAY_JDBC_URL ...)
-        for (RelaySettings.Key key : RelaySettings.all()) {
-            if (!key.name().endsWith("*")) {
-                config.getOptionalValue(key.name(), String.class).ifPresent(v -> values.put(key.name(), v));
-            }
-        }
-        // pass-through keys and typos can only be found by listing names
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(RelaySettings.PREFIX) && !values.containsKey(name)) {
-                config.getOptionalValue(name, String.class).ifPresent(v -> values.put(name, v));
-            }
-        }
-        return values;
+    /** Declared keys are looked up one by one (so POSTBOX_RELAY_JDBC_URL works); pass-through keys and typos are listed. */
+    static ConfigSource source(Config config) {
+        return MicroProfileConfigSource.of(config);
     }
 
-    static boolean enabled(Map<String, String> values) {
-        return !"false".equalsIgnoreCase(values.getOrDefault(RelaySettings.ENABLED.name(), "true").trim());
+    /** {@code postbox.relay.enabled}: true or false only, like every boolean key. */
+    static boolean enabled(ConfigSource source) {
+        return ConfigReader.of(RelayKeys.ALL, source).get(RelayKeys.ENABLED);
+    }
+
+    /** The whole configuration; the CDI event sink is left for the caller to supply. */
+    static RelayConfig read(ConfigSource source) {
+        return new RelayDraft().build(source);
     }
 }

@@ -1,14 +1,13 @@
 package dev.postbox.relay.internal.cdi;
 
 import dev.postbox.common.PostboxConfigurationException;
+import dev.postbox.common.internal.config.ConfigSource;
 import dev.postbox.relay.OutboxRelay;
-import dev.postbox.relay.internal.RelayConfig;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
 import jakarta.enterprise.inject.spi.Extension;
-import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -32,10 +31,9 @@ public class RelayExtension implements Extension {
 
     void validateConfiguration(@Observes AfterDeploymentValidation adv) {
         try {
-            Map<String, String> values = MicroProfileConfigReader.read(ConfigProvider.getConfig());
-            if (MicroProfileConfigReader.enabled(values)) {
-                boolean cdiSink = "cdi".equalsIgnoreCase(values.getOrDefault("postbox.relay.sink", "").trim());
-                RelayConfig.parse(values, cdiSink);
+            ConfigSource source = MicroProfileConfigReader.source(ConfigProvider.getConfig());
+            if (MicroProfileConfigReader.enabled(source)) {
+                MicroProfileConfigReader.read(source);
             }
         } catch (PostboxConfigurationException e) {
             adv.addDeploymentProblem(e);

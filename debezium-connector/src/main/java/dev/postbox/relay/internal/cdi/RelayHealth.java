@@ -40,7 +40,7 @@ final class RelayHealth {
      */
     static HealthCheckResponse liveness(DefaultOutboxRelay relay) {
         RelayStatus s = relay.status();
-        Duration grace = relay.config().standbyRetryInterval().multipliedBy(10);
+        Duration grace = relay.config().intervals().standbyRetry().multipliedBy(10);
         if (grace.compareTo(Duration.ofMinutes(1)) < 0) {
             grace = Duration.ofMinutes(1);
         }

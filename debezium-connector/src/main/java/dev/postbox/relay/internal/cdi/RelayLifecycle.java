@@ -1,9 +1,11 @@
 package dev.postbox.relay.internal.cdi;
 
+import dev.postbox.common.internal.config.ConfigSource;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.ParkedEvents;
 import dev.postbox.relay.internal.DefaultOutboxRelay;
-import dev.postbox.relay.internal.RelaySettings;
+import dev.postbox.relay.internal.RelayConfig;
+import dev.postbox.relay.internal.RelayKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Dependent;
@@ -12,7 +14,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
-import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -22,7 +25,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @ApplicationScoped
 public class RelayLifecycle {
 
-    private static final System.Logger LOG = System.getLogger(RelayLifecycle.class.getName());
+    private static final Logger LOG = Logger.getLogger(RelayLifecycle.class.getName());
 
     @Inject
     BeanManager beanManager;
@@ -33,7 +36,7 @@ public class RelayLifecycle {
     void onStart(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         DefaultOutboxRelay r = relay();
         if (r == null) {
-            LOG.log(System.Logger.Level.INFO, "Outbox relay disabled (" + RelaySettings.ENABLED.name() + "=false)");
+            LOG.log(Level.INFO, "Outbox relay disabled (" + RelayKeys.ENABLED.name() + "=false)");
             return;
         }
         r.start();
@@ -55,16 +58,16 @@ public class RelayLifecycle {
     /** The relay, built on first use; null when disabled. */
     synchronized DefaultOutboxRelay relay() {
         if (relay == null && enabled) {
-            Map<String, String> values = MicroProfileConfigReader.read(ConfigProvider.getConfig());
-            enabled = MicroProfileConfigReader.enabled(values);
+            ConfigSource source = MicroProfileConfigReader.source(ConfigProvider.getConfig());
+            enabled = MicroProfileConfigReader.enabled(source);
             if (!enabled) {
                 return null;
             }
-            OutboxRelay.Builder builder = OutboxRelay.builder().configure(values);
-            if ("cdi".equalsIgnoreCase(values.getOrDefault(RelaySettings.SINK.name(), "").trim())) {
-                builder.sink(new CdiEventSink(beanManager));
+            RelayConfig config = MicroProfileConfigReader.read(source);
+            if (config.sink() instanceof RelayConfig.Cdi) {
+                config = config.withSink(new RelayConfig.Cdi(new CdiEventSink(beanManager)));
             }
-            relay = (DefaultOutboxRelay) builder.build();
+            relay = new DefaultOutboxRelay(config);
         }
         return relay;
     }
@@ -74,7 +77,7 @@ public class RelayLifecycle {
     OutboxRelay outboxRelay() {
         DefaultOutboxRelay r = relay();
         if (r == null) {
-            throw new IllegalStateException("the outbox relay is disabled (" + RelaySettings.ENABLED.name() + "=false)");
+            throw new IllegalStateException("the outbox relay is disabled (" + RelayKeys.ENABLED.name() + "=false)");
         }
         return r;
     }

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,7 +47,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaSink implements RelaySink {
 
-    private static final System.Logger LOG = System.getLogger(KafkaSink.class.getName());
+    private static final Logger LOG = Logger.getLogger(KafkaSink.class.getName());
     static final int REPLACE_AFTER_TIMEOUTS = 5;
 
     private final Supplier<Producer<String, byte[]>> producers;
@@ -118,7 +120,7 @@ public final class KafkaSink implements RelaySink {
                 return;
             }
             timeoutsInARow.set(0);
-            LOG.log(System.Logger.Level.WARNING, "The Kafka producer of " + description + " timed out "
+            LOG.log(Level.WARNING, "The Kafka producer of " + description + " timed out "
                     + REPLACE_AFTER_TIMEOUTS + " times in a row (last: " + error + "); replacing it with a new one");
             producer = producers.get();
         }
