@@ -44,7 +44,8 @@ class InboxWebhookTest {
                 "postbox.inbox.max-payload-bytes", "4096",
                 "postbox.inbox.webhooks.gh.scheme", "github", "postbox.inbox.webhooks.gh.secrets", GITHUB_SECRET,
                 "postbox.inbox.webhooks.stripe.scheme", "stripe",
-                "postbox.inbox.webhooks.stripe.secrets", STRIPE_SECRET));
+                "postbox.inbox.webhooks.stripe.secrets", STRIPE_SECRET,
+                "postbox.inbox.webhooks.badsecret.secrets", "whsec_!!not-base64!!"));
         inbox = runtime.inbox();
         inbox.register("psp", payload -> {
             calls.incrementAndGet();
@@ -178,6 +179,17 @@ class InboxWebhookTest {
         assertThat(b.value()).isEqualTo(a.value());
         assertThat(database.effects("stripe")).isEqualTo(1);
         assertThat(runtime.history().find("stripe", "evt_inbox_1")).isPresent();
+    }
+
+    @Test
+    void aSecretNotInTheSchemesFormatIsAnErrorNamingTheKeyButNotTheSecret() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = StandardWebhooks.withSecrets(NEW_SECRET).headers("msg_x", Instant.now(), body);
+        assertThatThrownBy(() -> inbox.processWebhook("badsecret", headers::get, body, String.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("postbox.inbox.webhooks.badsecret.secrets")
+                .hasMessageContaining("scheme standard-webhooks")
+                .hasMessageNotContaining("not-base64");
     }
 
     private static byte[] hmac(String secret, String prefix, byte[] body) {
