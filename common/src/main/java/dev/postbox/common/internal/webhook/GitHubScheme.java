@@ -10,7 +10,9 @@ import java.util.function.Function;
 
 /**
  * {@value WebhookScheme#GITHUB}: {@code X-Hub-Signature-256: sha256=<hex>}, a hex HMAC-SHA256 of the raw body with
- * the webhook's secret (UTF-8). The id is {@code X-GitHub-Delivery} (a GUID per delivery, kept by redeliveries).
+ * the webhook's secret (UTF-8). The id is {@code X-GitHub-Delivery}: a GUID per event, which
+ * a redelivery (GitHub does not retry by itself; redeliveries are made from the UI or the API) keeps
+ * (github/docs issue 32822).
  * GitHub signs no timestamp, so a captured request can be replayed; the inbox's dedup on the delivery id makes a
  * replay a duplicate while the record is retained. The legacy SHA-1 {@code X-Hub-Signature} is not accepted.
  */
