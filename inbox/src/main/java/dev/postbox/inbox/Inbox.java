@@ -67,8 +67,13 @@ public interface Inbox {
     boolean receive(String scope, String key, String payloadJson);
 
     /**
-     * Verifies a Standard Webhooks request (secrets from {@code postbox.inbox.webhooks.<name>.secrets}), then
-     * processes its body once, keyed by {@code webhook-id}, in scope {@code name}.
+     * Verifies a signed webhook request, then processes its body once, keyed by the message id the sender gives,
+     * in scope {@code name}. How the sender signs is {@code postbox.inbox.webhooks.<name>.scheme}
+     * ({@code standard-webhooks} by default, or {@code stripe}, {@code github}, {@code shopify}, {@code slack}: see
+     * {@link dev.postbox.common.WebhookScheme}); secrets come from {@code postbox.inbox.webhooks.<name>.secrets}.
+     * The id (Standard Webhooks {@code webhook-id}, Stripe's event {@code id}, {@code X-GitHub-Delivery},
+     * {@code X-Shopify-Webhook-Id}, Slack's {@code event_id} or body hash) is the inbox key, so a resent webhook
+     * is processed once.
      *
      * @param header looks a request header up by lower-case name
      * @param rawBody the body exactly as received (the signature covers these bytes)

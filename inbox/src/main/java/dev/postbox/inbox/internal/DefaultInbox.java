@@ -1,6 +1,6 @@
 package dev.postbox.inbox.internal;
 
-import dev.postbox.common.StandardWebhooks;
+import dev.postbox.common.WebhookScheme;
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InvalidMessageException;
@@ -21,6 +21,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -42,7 +44,8 @@ public final class DefaultInbox implements Inbox {
     private final Jsonb jsonb;
     private final InboxHistory history;
     private final Clock clock;
-    private final Map<String, StandardWebhooks> verifiers = new ConcurrentHashMap<>();
+    /** Webhook receivers by name, read from the configuration on first use. */
+    private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
     /** Programmatic scopes registered on this instance, by name. */
     private final Map<String, Registered> scopes = new ConcurrentHashMap<>();
 
@@ -116,7 +119,7 @@ public final class DefaultInbox implements Inbox {
     @Override
     public <R> InboxResult<R> processWebhook(String name, Function<String, String> header, byte[] rawBody,
             Class<R> resultType) {
-        StandardWebhooks verifier = verifiers.computeIfAbsent(name, this::verifier);
+        Receiver receiver = receivers.computeIfAbsent(name, this::receiver);
         if (rawBody == null) {
             throw new InvalidMessageException(InvalidMessageException.Reason.NULL_PAYLOAD, name,
                     "webhook '" + name + "' has no body; nothing was recorded", null);
@@ -125,8 +128,14 @@ public final class DefaultInbox implements Inbox {
             throw new InvalidMessageException(InvalidMessageException.Reason.TOO_LARGE, name, "webhook '" + name
                     + "' body is larger than postbox.inbox.max-payload-bytes=" + config.maxPayloadBytes(), null);
         }
-        StandardWebhooks.Verified verified = verifier.verify(header, rawBody);
-        return process(name, verified.id(), utf8(name, rawBody), resultType);
+        String id;
+        try {
+            id = receiver.scheme().verify(header, rawBody, receiver.secrets(), receiver.tolerance(), clock);
+        } catch (IllegalArgumentException e) { // a secret not in the scheme's format; the message never shows it
+            throw new IllegalArgumentException("webhook receiver '" + name + "' (scheme " + receiver.scheme().name()
+                    + "): " + e.getMessage() + "; fix " + InboxConfig.WEBHOOK_SECRETS.resolve(name).name(), e);
+        }
+        return process(name, id, utf8(name, rawBody), resultType);
     }
 
     @Override
@@ -134,13 +143,17 @@ public final class DefaultInbox implements Inbox {
         return history;
     }
 
-    private StandardWebhooks verifier(String name) {
+    private Receiver receiver(String name) {
         String[] secrets = config.webhookSecrets(name);
         if (secrets.length == 0) {
             throw new IllegalStateException("no secret configured for webhook receiver '" + name + "': set "
-                    + InboxConfig.WEBHOOK_SECRETS.name().replace("<name>", name));
+                    + InboxConfig.WEBHOOK_SECRETS.resolve(name).name());
         }
-        return StandardWebhooks.withSecrets(secrets).withTolerance(config.webhookTolerance(name)).withClock(clock);
+        return new Receiver(config.webhookScheme(name), List.of(secrets), config.webhookTolerance(name));
+    }
+
+    /** A webhook receiver's configuration: how its sender signs, its secrets, and the timestamp tolerance. */
+    private record Receiver(WebhookScheme scheme, List<String> secrets, Duration tolerance) {
     }
 
     private Registered requireScope(String scope) {

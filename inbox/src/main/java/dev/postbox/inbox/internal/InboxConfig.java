@@ -3,6 +3,7 @@ package dev.postbox.inbox.internal;
 import dev.postbox.common.Backoff;
 import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.common.SqlIdentifiers;
+import dev.postbox.common.WebhookScheme;
 import dev.postbox.common.internal.config.ConfigKey;
 import dev.postbox.common.internal.config.ConfigReader;
 import dev.postbox.common.internal.config.ConfigSource;
@@ -77,14 +78,21 @@ public final class InboxConfig {
             .defaultValue("2").description("Growth of the delay per retry (>= 1).");
     public static final ConfigKey<Double> JITTER = ConfigKey.decimal(PREFIX + "jitter", 0, 1)
             .defaultValue("0.2").description("Relative jitter of retry delays, within [0, 1].");
+    public static final ConfigKey<String> WEBHOOK_SCHEME = ConfigKey.choice(PREFIX + "webhooks.<name>.scheme",
+                    WebhookScheme.builtInNames().toArray(String[]::new))
+            .defaultValue(WebhookScheme.STANDARD_WEBHOOKS)
+            .description("How the sender of receiver <name> signs: " + String.join(", ",
+                    WebhookScheme.builtInNames()) + " (headers, signed bytes and dedup id per scheme in the inbox "
+                    + "README).");
     public static final ConfigKey<List<String>> WEBHOOK_SECRETS = ConfigKey.list(PREFIX + "webhooks.<name>.secrets")
             .secret()
-            .description("Standard Webhooks secrets of receiver <name>, comma-separated (first signs, all verify: "
+            .description("Secrets of receiver <name> in its scheme's format, comma-separated (all verify: "
                     + "rotation).");
     public static final ConfigKey<Duration> WEBHOOK_TOLERANCE = ConfigKey.duration(PREFIX
                     + "webhooks.<name>.tolerance")
             .defaultValue("PT5M")
-            .description("Accepted clock distance of webhook-timestamp for receiver <name>.");
+            .description("Accepted clock distance of the signed timestamp for receiver <name> (schemes that sign "
+                    + "one: standard-webhooks, stripe, slack).");
 
     /** The retry keys a scope may override: {@code postbox.inbox."<scope>".max-attempts} and so on. */
     private static final List<ConfigKey<?>> SCOPED = List.of(scopedTemplate(MAX_ATTEMPTS),
@@ -94,7 +102,8 @@ public final class InboxConfig {
     /** The inbox's keys in README order, plus the per-scope templates (documented in prose). */
     public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, SCHEDULER_ENABLED,
             POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE, MAX_PAYLOAD_BYTES,
-            MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SECRETS, WEBHOOK_TOLERANCE))
+            MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SCHEME, WEBHOOK_SECRETS,
+            WEBHOOK_TOLERANCE))
             .alsoAccepting(SCOPED);
 
     private static <T> ConfigKey<T> scopedTemplate(ConfigKey<T> key) {
@@ -132,6 +141,20 @@ public final class InboxConfig {
         PolicySpec global = readSpec(null);
         this.globalPolicy = PolicySpec.BUILT_IN.overriddenBy(global);
         globalPolicy.toPolicy("postbox.inbox.*", new Class<?>[0], new Class<?>[0]); // validates combinations
+        validateWebhookReceivers();
+    }
+
+    /** Reads every receiver's scheme and tolerance now, so a wrong value fails start-up, not the first webhook. */
+    private void validateWebhookReceivers() {
+        String before = PREFIX + "webhooks.";
+        for (String name : reader.source().names()) {
+            for (ConfigKey<?> key : List.of(WEBHOOK_SCHEME, WEBHOOK_TOLERANCE)) {
+                if (name != null && key.matches(name)) {
+                    String after = key.name().substring(key.name().indexOf('>') + 1);
+                    reader.get(key.resolve(name.substring(before.length(), name.length() - after.length())));
+                }
+            }
+        }
     }
 
     /** Reads and validates the configuration, unknown {@code postbox.inbox.*} keys included. */
@@ -199,6 +222,11 @@ public final class InboxConfig {
     public String[] webhookSecrets(String name) {
         return reader.ifSet(WEBHOOK_SECRETS.resolve(name)).map(list -> list.toArray(String[]::new))
                 .orElse(new String[0]);
+    }
+
+    /** The signature scheme of a receiver ({@code standard-webhooks} unless configured). */
+    public WebhookScheme webhookScheme(String name) {
+        return WebhookScheme.builtIn(reader.get(WEBHOOK_SCHEME.resolve(name)));
     }
 
     public Duration webhookTolerance(String name) {

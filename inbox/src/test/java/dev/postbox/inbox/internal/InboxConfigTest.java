@@ -98,6 +98,25 @@ class InboxConfigTest {
     }
 
     @Test
+    void aReceiversSchemeIsStandardWebhooksUnlessSetAndAnUnknownSchemeFailsStartUpNamingTheKey() {
+        InboxConfig config = InboxConfig.from(ConfigSource.of("MicroProfile Config", Map.of(
+                "postbox.inbox.webhooks.gh.scheme", "GitHub", "postbox.inbox.webhooks.slack.tolerance", "2m")));
+        assertThat(config.webhookScheme("psp").name()).isEqualTo("standard-webhooks");
+        assertThat(config.webhookScheme("gh").name()).isEqualTo("github");
+        assertThat(config.webhookTolerance("slack")).isEqualTo(Duration.ofMinutes(2));
+
+        PostboxConfigurationException e = catchThrowableOfType(PostboxConfigurationException.class,
+                () -> InboxConfig.from(ConfigSource.of("MicroProfile Config",
+                        Map.of("postbox.inbox.webhooks.pay.pal.scheme", "paypal"))));
+        assertThat(e.getMessage()).isEqualTo("Invalid Postbox configuration postbox.inbox.webhooks.pay.pal.scheme="
+                + "'paypal': must be one of standard-webhooks, stripe, github, shopify, slack (from MicroProfile "
+                + "Config)");
+        assertThatThrownBy(() -> InboxConfig.from(ConfigSource.of("MicroProfile Config",
+                Map.of("postbox.inbox.webhooks.gh.tolerance", "300")))).hasMessageContaining(
+                        "postbox.inbox.webhooks.gh.tolerance='300': must be a positive duration");
+    }
+
+    @Test
     void durationsUseTheOneGrammarAndBooleansOnlyTrueOrFalse() {
         InboxConfig config = config(Map.of("postbox.inbox.poll-interval", "200ms", "postbox.inbox.lease", "10m",
                 "postbox.inbox.retention", "30d", "postbox.inbox.scheduler.enabled", "FALSE"));
