@@ -251,7 +251,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
     }
 
-    /** Hands each requested replay to the pipeline, which sends the rows through the aggregate's lane. */
+    /** Carries out each requested replay (blocking this, the supervisor thread, while it runs). */
     private void runReplays(Active a) {
         try {
             for (AggregateKey key : store.replayRequests()) {
@@ -262,6 +262,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             }
         } catch (SQLException e) {
             LOG.log(WARNING, "Could not read replay requests from " + config.names().parkedTable() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            // stopping
         }
     }
 
@@ -278,7 +280,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
         Active a = active;
         if (a != null) {
-            a.pipeline.close(); // no more sends, replays included
+            a.pipeline.close(); // unblocks a replay in progress
         }
         s.shutdown();
         try {
