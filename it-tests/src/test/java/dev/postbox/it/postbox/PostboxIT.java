@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postbox.common.StandardWebhooks;
 import dev.postbox.it.harness.Http;
-import dev.postbox.it.harness.PayaraWar;
+import dev.postbox.it.harness.ServerWar;
 import dev.postbox.it.harness.Poll;
 import dev.postbox.it.postbox.TestKafka.Message;
 import dev.postbox.it.postbox.app.Payment;
@@ -52,7 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every assertion is on the database, Kafka or HTTP answers; waits poll with a generous timeout.
  */
 @ExtendWith(ArquillianExtension.class)
-class PostboxOnPayaraIT {
+class PostboxIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAYMENTS_TOPIC = "outbox.event.Payment";
@@ -69,7 +69,7 @@ class PostboxOnPayaraIT {
     @Deployment(testable = false)
     static WebArchive war() {
         db = PostgresServer.shared().createDatabase("postbox_it");
-        db.execute(PayaraWar.postboxSchema());
+        db.execute(ServerWar.postboxSchema());
         db.execute("create table payment (id varchar(64) primary key, account varchar(64) not null,"
                         + " amount bigint not null, status varchar(16) not null)",
                 "create table refund (id varchar(36) primary key, payment_id varchar(64) not null,"
@@ -84,8 +84,8 @@ class PostboxOnPayaraIT {
         webhookSecret = StandardWebhooks.newSecret();
 
         Map<String, String> config = new HashMap<>();
-        config.put("postbox.outbox.datasource", PayaraWar.DATA_SOURCE);
-        config.put("postbox.inbox.datasource", PayaraWar.DATA_SOURCE);
+        config.put("postbox.outbox.datasource", ServerWar.DATA_SOURCE);
+        config.put("postbox.inbox.datasource", ServerWar.DATA_SOURCE);
         config.put("postbox.inbox.poll-interval", "PT0.2S");
         config.put("postbox.inbox.webhooks.psp.secrets", webhookSecret);
         config.put("postbox.relay.jdbc-url", db.jdbcUrl());
@@ -105,9 +105,9 @@ class PostboxOnPayaraIT {
         config.put("postbox.relay.standby-retry-interval", "500ms");
         config.put("it.kafka.bootstrap-servers", kafka.bootstrapServers());
 
-        WebArchive war = PayaraWar.withPostbox(PayaraWar.create("postbox-it", db))
+        WebArchive war = ServerWar.withPostbox(ServerWar.create("postbox-it", db))
                 .addPackage(Payment.class.getPackage());
-        return PayaraWar.config(war, config);
+        return ServerWar.config(war, config);
     }
 
     @AfterAll
