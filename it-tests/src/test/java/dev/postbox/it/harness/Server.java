@@ -1,7 +1,10 @@
 package dev.postbox.it.harness;
 
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -20,7 +23,7 @@ public enum Server {
      * (Payara's class transformer otherwise runs it and fails with {@code ClassCircularityError} on
      * {@code CorePrefixFilter}) and its JTA platform is named explicitly.
      */
-    PAYARA("payara", "Payara Micro", true, Map.of(
+    PAYARA("payara", "Payara Micro", true, List.of("com.fasterxml.jackson."), Map.of(
             "hibernate.transaction.jta.platform",
             "org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform",
             "hibernate.enhancer.enableDirtyTracking", "false",
@@ -32,7 +35,8 @@ public enum Server {
      * so is the JTA platform; Payara's {@code SunOneJtaPlatform} fails here with {@code NameNotFoundException:
      * java:appserver/TransactionManager}.
      */
-    WILDFLY("wildfly", "WildFly", false, Map.of());
+    WILDFLY("wildfly", "WildFly", false,
+            List.of("com.fasterxml.jackson.", "org.slf4j.LoggerFactory", "org.hibernate."), Map.of());
 
     // TODO-liberty: LIBERTY("liberty", "Open Liberty", <bundles Hibernate?>, <persistence properties>)
 
@@ -42,13 +46,24 @@ public enum Server {
     private final String id;
     private final String displayName;
     private final boolean bundlesHibernate;
+    private final List<String> serverClasses;
     private final Map<String, String> persistenceProperties;
 
-    Server(String id, String displayName, boolean bundlesHibernate, Map<String, String> persistenceProperties) {
+    Server(String id, String displayName, boolean bundlesHibernate, List<String> serverClasses,
+            Map<String, String> persistenceProperties) {
         this.id = id;
         this.displayName = displayName;
         this.bundlesHibernate = bundlesHibernate;
+        this.serverClasses = serverClasses;
         this.persistenceProperties = persistenceProperties;
+    }
+
+    /**
+     * Prefixes of class names the server loads from its own libraries although the WAR may carry them (Payara:
+     * Jackson, parent-first; WildFly: Jackson, the slf4j API and Hibernate, its modules).
+     */
+    public List<String> serverClasses() {
+        return serverClasses;
     }
 
     /** The server of this run, from {@value #PROPERTY}. */
@@ -76,6 +91,22 @@ public enum Server {
     /** Whether the WAR carries Hibernate in WEB-INF/lib (else the server provides it). */
     public boolean bundlesHibernate() {
         return bundlesHibernate;
+    }
+
+    /**
+     * The root URL under which the server serves MicroProfile Health ({@code health}, all checks): on Payara Micro
+     * the HTTP port of the application at {@code base}, on WildFly the management interface
+     * ({@code wildfly.managementPort}).
+     */
+    public URL healthRoot(URL base) {
+        try {
+            return switch (this) {
+                case PAYARA -> new URL(base, "/");
+                case WILDFLY -> new URL("http", base.getHost(), Integer.getInteger("wildfly.managementPort", 9990), "/");
+            };
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("no health URL for " + base, e);
+        }
     }
 
     /** The {@code persistence.xml} properties this server needs, beyond the portable ones. */
