@@ -4,6 +4,7 @@ import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.internal.RelayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
@@ -48,8 +49,12 @@ public class RelayExtension implements Extension {
 
     private final Set<String> discovered = ConcurrentHashMap.newKeySet();
 
-    /** Notes which of the relay's beans discovery found (only {@code @ApplicationScoped} types reach here). */
-    void noteDiscovered(@Observes @WithAnnotations(ApplicationScoped.class) ProcessAnnotatedType<?> pat) {
+    /**
+     * Notes which of the relay's beans discovery found. Only types with the scopes the relay's beans use reach here
+     * ({@code RelayMetrics} is {@code @Dependent}: missing it made the bean ambiguous on Payara).
+     */
+    void noteDiscovered(@Observes @WithAnnotations({ApplicationScoped.class, Dependent.class})
+            ProcessAnnotatedType<?> pat) {
         String name = pat.getAnnotatedType().getJavaClass().getName();
         if (name.startsWith(RelayLifecycle.class.getPackageName() + ".")) {
             discovered.add(name);
