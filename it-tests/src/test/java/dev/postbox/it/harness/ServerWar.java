@@ -18,27 +18,28 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
- * Builds test WARs the way Postbox users deploy on Payara Micro: Hibernate and the PostgreSQL driver in
- * {@code WEB-INF/lib}, an application-scoped {@code <data-source>} in {@code web.xml} pointing at the test's
- * embedded PostgreSQL, a JTA persistence unit, and a JAX-RS application under {@code /api}.
+ * Builds test WARs the way Postbox users deploy on the server of this run ({@link Server#current()}): the
+ * PostgreSQL driver in {@code WEB-INF/lib} (and Hibernate where the server has none), an application-scoped
+ * {@code <data-source>} in {@code web.xml} pointing at the test's embedded PostgreSQL, a JTA persistence unit with the
+ * server's properties, and a JAX-RS application under {@code /api}.
  *
  * <pre>{@code
  * @Deployment(testable = false)
  * static WebArchive war() {
  *     db = PostgresServer.shared().createDatabase("my_it");
  *     db.execute("create table ...");
- *     return PayaraWar.create("my-it", db).addPackage(MyResource.class.getPackage());
+ *     return ServerWar.create("my-it", db).addPackage(MyResource.class.getPackage());
  * }
  * }</pre>
  */
-public final class PayaraWar {
+public final class ServerWar {
 
     /** JNDI name of the WAR's data source; the persistence unit uses it as its JTA data source. */
     public static final String DATA_SOURCE = "java:app/jdbc/postbox";
     /** Name of the persistence unit in the generated {@code persistence.xml}. */
     public static final String PERSISTENCE_UNIT = "postbox-it";
 
-    private PayaraWar() {
+    private ServerWar() {
     }
 
     /**
@@ -87,11 +88,11 @@ public final class PayaraWar {
      */
     public static String[] postboxSchema() {
         return Stream.of("V1_1__postbox_outbox.sql", "V1_2__postbox_inbox.sql", "V1_3__postbox_relay.sql")
-                .map(PayaraWar::resource).toArray(String[]::new);
+                .map(ServerWar::resource).toArray(String[]::new);
     }
 
     private static String resource(String script) {
-        try (InputStream in = PayaraWar.class.getResourceAsStream("/db/postbox/" + script)) {
+        try (InputStream in = ServerWar.class.getResourceAsStream("/db/postbox/" + script)) {
             if (in == null) {
                 throw new IllegalStateException("db/postbox/" + script + " is not on the test class path");
             }
@@ -102,11 +103,17 @@ public final class PayaraWar {
     }
 
     /**
-     * The jars every test WAR gets in WEB-INF/lib: the runtime dependencies of it-tests (Hibernate, the PostgreSQL
-     * driver), copied to {@code target/war-lib} by the build without the APIs the server provides.
+     * The jars every test WAR gets in WEB-INF/lib: the PostgreSQL driver ({@code target/war-lib}) and, on a server
+     * without Hibernate, Hibernate and its closure without the APIs the server provides ({@code
+     * target/hibernate-lib}); both copied by the build.
      */
     public static File[] libraries() {
-        return jars("postbox.warLibs", "target/war-lib");
+        File[] driver = jars("postbox.warLibs", "target/war-lib");
+        if (!Server.current().bundlesHibernate()) {
+            return driver;
+        }
+        return Stream.concat(Stream.of(driver), Stream.of(jars("postbox.hibernateLibs", "target/hibernate-lib")))
+                .toArray(File[]::new);
     }
 
     private static File[] jars(String property, String where) {
@@ -118,7 +125,7 @@ public final class PayaraWar {
         try (Stream<Path> jars = Files.list(Paths.get(dir))) {
             File[] files = jars.filter(p -> p.toString().endsWith(".jar")).map(Path::toFile).toArray(File[]::new);
             if (files.length == 0) {
-                throw new IllegalStateException("no jars in " + dir + " (postbox.warLibs)");
+                throw new IllegalStateException("no jars in " + dir + " (" + property + ")");
             }
             return files;
         } catch (IOException e) {
@@ -163,11 +170,13 @@ public final class PayaraWar {
     }
 
     /**
-     * A JTA persistence unit with Hibernate. The enhancer flags are off because Payara's class transformer
-     * otherwise runs Hibernate's enhancer and fails with {@code ClassCircularityError}; SunOneJtaPlatform is
-     * Hibernate's JTA platform for GlassFish/Payara.
+     * A JTA persistence unit with Hibernate and the properties of the server of this run
+     * ({@link Server#persistenceProperties()}: on Payara the enhancer off and {@code SunOneJtaPlatform}).
      */
     public static String persistenceXml() {
+        StringBuilder properties = new StringBuilder();
+        Server.current().persistenceProperties().forEach((name, value) -> properties
+                .append("      <property name=\"").append(name).append("\" value=\"").append(value).append("\"/>\n"));
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <persistence xmlns="https://jakarta.ee/xml/ns/persistence"
@@ -179,16 +188,11 @@ public final class PayaraWar {
                     <jta-data-source>%s</jta-data-source>
                     <exclude-unlisted-classes>false</exclude-unlisted-classes>
                     <properties>
-                      <property name="hibernate.transaction.jta.platform"
-                                value="org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform"/>
-                      <property name="hibernate.enhancer.enableDirtyTracking" value="false"/>
-                      <property name="hibernate.enhancer.enableLazyInitialization" value="false"/>
-                      <property name="hibernate.enhancer.enableAssociationManagement" value="false"/>
-                      <property name="jakarta.persistence.schema-generation.database.action" value="none"/>
+                %s      <property name="jakarta.persistence.schema-generation.database.action" value="none"/>
                     </properties>
                   </persistence-unit>
                 </persistence>
-                """.formatted(PERSISTENCE_UNIT, DATA_SOURCE);
+                """.formatted(PERSISTENCE_UNIT, DATA_SOURCE, properties);
     }
 
     /**
