@@ -20,21 +20,43 @@ public enum Server {
      * (Payara's class transformer otherwise runs it and fails with {@code ClassCircularityError} on
      * {@code CorePrefixFilter}) and its JTA platform is named explicitly.
      */
-    PAYARA("payara", "Payara Micro", true, Map.of(
-            "hibernate.transaction.jta.platform",
-            "org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform",
-            "hibernate.enhancer.enableDirtyTracking", "false",
-            "hibernate.enhancer.enableLazyInitialization", "false",
-            "hibernate.enhancer.enableAssociationManagement", "false")),
+    PAYARA("payara", "Payara Micro", true, PayaraSettings.PERSISTENCE),
+
+    /**
+     * Payara Micro 7 (Jakarta EE 11), for {@code PostboxIT} only: the WAR is the one built for Payara Micro 6,
+     * unchanged, so the run shows whether an application built today works on the next platform.
+     */
+    PAYARA7("payara7", "Payara Micro 7", true, PayaraSettings.PERSISTENCE),
 
     /**
      * WildFly (standalone-microprofile.xml): Hibernate is the server's (a second copy in the WAR is not wanted) and
      * so is the JTA platform; Payara's {@code SunOneJtaPlatform} fails here with {@code NameNotFoundException:
      * java:appserver/TransactionManager}.
      */
-    WILDFLY("wildfly", "WildFly", false, Map.of());
+    WILDFLY("wildfly", "WildFly", false, Map.of()),
 
-    // TODO-liberty: LIBERTY("liberty", "Open Liberty", <bundles Hibernate?>, <persistence properties>)
+    /**
+     * Open Liberty with {@code persistenceContainer-3.1} (JPA without Liberty's EclipseLink): the WAR bundles
+     * Hibernate, and Hibernate finds Liberty's transaction manager by itself ({@code WebSphereLibertyJtaPlatform});
+     * the enhancer stays off as on Payara. The dialect must be named: Liberty hands the provider a "Generic Component
+     * Context DataSource" while it creates the factory, whose metadata names no database ("Unable to determine
+     * Dialect"). The server's configuration is {@link CheckedLibertyContainer#SERVER_XML}.
+     */
+    LIBERTY("liberty", "Open Liberty", true, Map.of(
+            "hibernate.dialect", "org.hibernate.dialect.PostgreSQLDialect",
+            "hibernate.enhancer.enableDirtyTracking", "false",
+            "hibernate.enhancer.enableLazyInitialization", "false",
+            "hibernate.enhancer.enableAssociationManagement", "false"));
+
+    /** What Payara Micro 6 and 7 share (a holder: enum constants cannot read the enum's own static fields). */
+    private static final class PayaraSettings {
+        static final Map<String, String> PERSISTENCE = Map.of(
+                "hibernate.transaction.jta.platform",
+                "org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform",
+                "hibernate.enhancer.enableDirtyTracking", "false",
+                "hibernate.enhancer.enableLazyInitialization", "false",
+                "hibernate.enhancer.enableAssociationManagement", "false");
+    }
 
     /** The system property naming the server of this run ({@link #id()}). */
     public static final String PROPERTY = "postbox.it.server";
