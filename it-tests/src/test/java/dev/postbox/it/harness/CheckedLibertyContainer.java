@@ -10,10 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.spi.client.container.DeploymentException;
 import org.jboss.arquillian.container.spi.client.container.LifecycleException;
 import org.jboss.arquillian.container.spi.client.protocol.metadata.ProtocolMetaData;
@@ -84,6 +87,12 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         Path server = usr.resolve("servers").resolve(config.getServerName());
         try {
             Files.createDirectories(server.resolve("dropins"));
+            // a WAR left by an interrupted run would start again with the server, against a database now gone
+            try (Stream<Path> left = Files.list(server.resolve("dropins"))) {
+                for (Path war : left.collect(Collectors.toList())) {
+                    deleteRecursively(war);
+                }
+            }
             Files.writeString(server.resolve("server.xml"), SERVER_XML.formatted(driverDirectory(), config.getHttpPort()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the Liberty server in " + server, e);
@@ -127,18 +136,38 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         }
     }
 
-    /** The error and warning messages ({@code CWWKZ0002E ...}) written to messages.log since {@code from}. */
+    /**
+     * The error and warning records ({@code CWWKZ0002E ...}) written to messages.log since {@code from}, with the
+     * further lines of their messages (a CDI definition error names the method there) but not their stack traces.
+     */
     private String problems(long from) {
         try {
             byte[] all = Files.readAllBytes(messagesLog);
             int start = (int) Math.min(from, all.length);
-            List<String> lines = new String(all, start, all.length - start, StandardCharsets.UTF_8).lines()
-                    .filter(line -> line.contains(" E ") || line.contains(" W "))
-                    .collect(Collectors.toList());
+            List<String> lines = new ArrayList<>();
+            boolean inProblem = false;
+            for (String line : new String(all, start, all.length - start, StandardCharsets.UTF_8).lines().toList()) {
+                if (line.startsWith("[")) { // a new record: keep errors and warnings
+                    inProblem = line.contains(" E ") || line.contains(" W ");
+                    if (inProblem) {
+                        lines.add(line);
+                    }
+                } else if (inProblem && !line.startsWith("\tat ")) { // its message's further lines, no stack
+                    lines.add(line);
+                }
+            }
             String text = String.join("\n", lines);
             return text.length() > MESSAGE_LIMIT ? text.substring(0, MESSAGE_LIMIT) + " ..." : text;
         } catch (IOException e) {
             return "(cannot read " + messagesLog + ": " + e + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        try (Stream<Path> all = Files.walk(path)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.internal.RelayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AfterTypeDiscovery;
@@ -48,8 +49,13 @@ public class RelayExtension implements Extension {
 
     private final Set<String> discovered = ConcurrentHashMap.newKeySet();
 
-    /** Notes which of the relay's beans discovery found (only {@code @ApplicationScoped} types reach here). */
-    void noteDiscovered(@Observes @WithAnnotations(ApplicationScoped.class) ProcessAnnotatedType<?> pat) {
+    /**
+     * Notes which of the relay's beans discovery found (only types with their scopes reach here). {@code Dependent}
+     * too: {@link RelayMetrics} is one, and on Open Liberty, adding it again after discovery made a second bean
+     * ({@code WELD-001335: Ambiguous dependencies for type RelayMetrics}).
+     */
+    void noteDiscovered(@Observes @WithAnnotations({ApplicationScoped.class, Dependent.class})
+            ProcessAnnotatedType<?> pat) {
         String name = pat.getAnnotatedType().getJavaClass().getName();
         if (name.startsWith(RelayLifecycle.class.getPackageName() + ".")) {
             discovered.add(name);
