@@ -37,8 +37,11 @@ public class CheckedPayaraMicroContainer extends PayaraMicroDeployableContainer 
         long started = System.nanoTime();
         ProtocolMetaData metaData = null;
         String output;
+        DeploymentException failure = null;
         try {
             metaData = super.deploy(archive);
+        } catch (DeploymentException e) { // e.g. "No applications were found deployed": the reason is in the log
+            failure = e;
         } finally {
             output = console.stop();
             Process process = currentProcess();
@@ -51,7 +54,7 @@ public class CheckedPayaraMicroContainer extends PayaraMicroDeployableContainer 
         }
         if (!hasServlets(metaData)) {
             throw new DeploymentException("Payara Micro did not deploy " + archive.getName() + ":\n"
-                    + PayaraLog.severeRecords(output, MESSAGE_LIMIT));
+                    + PayaraLog.severeRecords(output, MESSAGE_LIMIT), failure);
         }
         LOG.info(() -> "Payara Micro started with " + archive.getName() + " in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");

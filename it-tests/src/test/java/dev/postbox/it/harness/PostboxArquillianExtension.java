@@ -1,12 +1,13 @@
 package dev.postbox.it.harness;
 
 import fish.payara.arquillian.container.payara.managed.PayaraMicroDeployableContainer;
+import io.openliberty.arquillian.managed.WLPManagedContainer;
 import org.jboss.arquillian.container.spi.client.container.DeployableContainer;
 import org.jboss.arquillian.core.spi.LoadableExtension;
 
 /**
- * The harness's fixes to the Arquillian adapters (META-INF/services), per server: on Payara Micro the adapter is
- * replaced by {@link CheckedPayaraMicroContainer}. Only the adapter of the run's server is on the class path (the pom
+ * The harness's fixes to the Arquillian adapters (META-INF/services), per server: on Payara Micro (6 and 7) the adapter is
+ * replaced by {@link CheckedPayaraMicroContainer}, on Open Liberty by {@link CheckedLibertyContainer}. Only the adapter of the run's server is on the class path (the pom
  * excludes the others per failsafe execution: Arquillian accepts one adapter only), so nothing here may load another
  * server's classes.
  */
@@ -15,11 +16,18 @@ public class PostboxArquillianExtension implements LoadableExtension {
     @Override
     public void register(ExtensionBuilder builder) {
         switch (Server.current()) {
-            case PAYARA -> PayaraFixes.register(builder);
+            case PAYARA, PAYARA7 -> PayaraFixes.register(builder);
             case WILDFLY -> {
                 // the WildFly adapter reports failed deployments with the server's reason: nothing to fix
             }
-            // TODO-liberty: case LIBERTY -> ...
+            case LIBERTY -> LibertyFixes.register(builder);
+        }
+    }
+
+    /** Separate class: its constant pool names the Liberty adapter, which is absent from other servers' runs. */
+    private static final class LibertyFixes {
+        static void register(ExtensionBuilder builder) {
+            builder.override(DeployableContainer.class, WLPManagedContainer.class, CheckedLibertyContainer.class);
         }
     }
 

@@ -23,12 +23,13 @@ public enum Server {
      * (Payara's class transformer otherwise runs it and fails with {@code ClassCircularityError} on
      * {@code CorePrefixFilter}) and its JTA platform is named explicitly.
      */
-    PAYARA("payara", "Payara Micro", true, List.of("com.fasterxml.jackson."), Map.of(
-            "hibernate.transaction.jta.platform",
-            "org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform",
-            "hibernate.enhancer.enableDirtyTracking", "false",
-            "hibernate.enhancer.enableLazyInitialization", "false",
-            "hibernate.enhancer.enableAssociationManagement", "false")),
+    PAYARA("payara", "Payara Micro", true, PayaraSettings.SERVER_CLASSES, PayaraSettings.PERSISTENCE),
+
+    /**
+     * Payara Micro 7 (Jakarta EE 11), for {@code PostboxIT} only: the WAR is the one built for Payara Micro 6,
+     * unchanged, so the run shows whether an application built today works on the next platform.
+     */
+    PAYARA7("payara7", "Payara Micro 7", true, PayaraSettings.SERVER_CLASSES, PayaraSettings.PERSISTENCE),
 
     /**
      * WildFly (standalone-microprofile.xml): Hibernate is the server's (a second copy in the WAR is not wanted) and
@@ -36,9 +37,31 @@ public enum Server {
      * java:appserver/TransactionManager}.
      */
     WILDFLY("wildfly", "WildFly", false,
-            List.of("com.fasterxml.jackson.", "org.slf4j.LoggerFactory", "org.hibernate."), Map.of());
+            List.of("com.fasterxml.jackson.", "org.slf4j.LoggerFactory", "org.hibernate."), Map.of()),
 
-    // TODO-liberty: LIBERTY("liberty", "Open Liberty", <bundles Hibernate?>, <persistence properties>)
+    /**
+     * Open Liberty with {@code persistenceContainer-3.1} (JPA without Liberty's EclipseLink): the WAR bundles
+     * Hibernate, and Hibernate finds Liberty's transaction manager by itself ({@code WebSphereLibertyJtaPlatform});
+     * the enhancer stays off as on Payara. The dialect must be named: Liberty hands the provider a "Generic Component
+     * Context DataSource" while it creates the factory, whose metadata names no database ("Unable to determine
+     * Dialect"). The server's configuration is {@link CheckedLibertyContainer#SERVER_XML}.
+     */
+    LIBERTY("liberty", "Open Liberty", true, List.of(), Map.of(
+            "hibernate.dialect", "org.hibernate.dialect.PostgreSQLDialect",
+            "hibernate.enhancer.enableDirtyTracking", "false",
+            "hibernate.enhancer.enableLazyInitialization", "false",
+            "hibernate.enhancer.enableAssociationManagement", "false"));
+
+    /** What Payara Micro 6 and 7 share (a holder: enum constants cannot read the enum's own static fields). */
+    private static final class PayaraSettings {
+        static final List<String> SERVER_CLASSES = List.of("com.fasterxml.jackson.");
+        static final Map<String, String> PERSISTENCE = Map.of(
+                "hibernate.transaction.jta.platform",
+                "org.hibernate.engine.transaction.jta.platform.internal.SunOneJtaPlatform",
+                "hibernate.enhancer.enableDirtyTracking", "false",
+                "hibernate.enhancer.enableLazyInitialization", "false",
+                "hibernate.enhancer.enableAssociationManagement", "false");
+    }
 
     /** The system property naming the server of this run ({@link #id()}). */
     public static final String PROPERTY = "postbox.it.server";
@@ -101,7 +124,7 @@ public enum Server {
     public URL healthRoot(URL base) {
         try {
             return switch (this) {
-                case PAYARA -> new URL(base, "/");
+                case PAYARA, PAYARA7, LIBERTY -> new URL(base, "/");
                 case WILDFLY -> new URL("http", base.getHost(), Integer.getInteger("wildfly.managementPort", 9990), "/");
             };
         } catch (MalformedURLException e) {

@@ -50,8 +50,9 @@ public class RelayExtension implements Extension {
     private final Set<String> discovered = ConcurrentHashMap.newKeySet();
 
     /**
-     * Notes which of the relay's beans discovery found. Only types with the scopes the relay's beans use reach here
-     * ({@code RelayMetrics} is {@code @Dependent}: missing it made the bean ambiguous on Payara).
+     * Notes which of the relay's beans discovery found (only types with their scopes reach here). {@code Dependent}
+     * too: {@link RelayMetrics} is one, and on Payara and Open Liberty, adding it again after discovery made a second bean
+     * ({@code WELD-001335: Ambiguous dependencies for type RelayMetrics}).
      */
     void noteDiscovered(@Observes @WithAnnotations({ApplicationScoped.class, Dependent.class})
             ProcessAnnotatedType<?> pat) {
