@@ -40,7 +40,6 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -60,14 +59,6 @@ class PostboxIT {
     private static final String PAYMENTS_TOPIC = "outbox.event.Payment";
     private static final String AUDIT_TOPIC = "outbox.event.Audit";
     private static final String LEDGER_SCOPE = "Ledger#book";
-    /**
-     * Open defect (issue 11, item 2), shown in the root README's support table: on WildFly RESTEasy writes the first
-     * answer with Jackson (Debezium brings it into the WAR), the inbox stores the entity re-serialized with JSON-B
-     * and replays that: same JSON, other property order. Postbox must store the bytes the server wrote.
-     */
-    static final String REPLAY_BYTES_OPEN = "open defect on WildFly: a replayed HTTP answer is the entity"
-            + " re-serialized with JSON-B, not the bytes RESTEasy (Jackson) first wrote; the body comparison fails";
-
     static Database db;
     static TestKafka kafka;
     static String webhookSecret;
@@ -160,7 +151,6 @@ class PostboxIT {
     // --- the HTTP side of the inbox ---
 
     @Test
-    @DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly", disabledReason = REPLAY_BYTES_OPEN)
     void sameRequestAgainConcurrentlyAndLaterGetsTheStoredAnswerAndChangesNothing() throws Exception {
         Http.Response first = createPayment("key-replay", "p-replay", "bob", 40);
         assertThat(first.status()).as(first.body()).isEqualTo(201);
@@ -182,7 +172,6 @@ class PostboxIT {
     }
 
     @Test
-    @DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly", disabledReason = REPLAY_BYTES_OPEN)
     void duplicateWhileTheFirstIsInProgressGets409AndNeverASecondEffect() throws Exception {
         CompletableFuture<Http.Response> first = CompletableFuture.supplyAsync(
                 () -> createPayment("key-hold", "p-hold", "hold-1", 10));

@@ -50,7 +50,11 @@ public class IdempotentInterceptor implements Serializable {
             Invocation invocation = method.invocation(context.getParameters(), http == null ? null : http::header,
                     context::proceed);
             Outcome outcome = inbox.runtime().engine().execute(invocation);
-            return outcome.replayed() && plan.jaxrs() ? JaxRs.markReplayed(outcome.value(), http) : outcome.value();
+            if (!plan.jaxrs()) {
+                return outcome.value();
+            }
+            return outcome.replayed() ? JaxRs.markReplayed(outcome.value(), http)
+                    : JaxRs.firstAnswer(outcome.value(), outcome.stored());
         } catch (ProcessingDeferredException e) {
             if (plan.jaxrs()) {
                 throw JaxRs.toWebApplicationException(e);

@@ -2,7 +2,9 @@ package dev.postbox.inbox.internal.http;
 
 import dev.postbox.inbox.InboxException;
 import dev.postbox.inbox.ProcessingDeferredException;
+import dev.postbox.inbox.internal.store.StoredResult;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,26 @@ public final class JaxRs {
             response.header("Retry-After", 1);
         }
         return new WebApplicationException(e.getMessage(), e, response.build());
+    }
+
+    /**
+     * The answer of a first delivery. A {@link Response} whose entity is an object goes out with the stored JSON
+     * text as its entity instead: the server would otherwise write the object with its own JSON provider (RESTEasy
+     * on WildFly uses Jackson), and a replay, which writes the stored text, would then differ from what the client
+     * first received (member order, dates, nulls). With the stored text on both, the first answer and every replay
+     * are the same bytes, with the same status and Content-Type, on every server.
+     */
+    public static Object firstAnswer(Object value, StoredResult stored) {
+        if (value instanceof Response response && response.hasEntity() && !(response.getEntity() instanceof String)
+                && stored != null && stored.body() != null && StoredResult.JSON.equals(stored.format())) {
+            Response.ResponseBuilder answer = Response.fromResponse(response).entity(stored.body());
+            String type = stored.headers().get(HttpHeaders.CONTENT_TYPE);
+            if (type != null) {
+                answer.type(type);
+            }
+            return answer.build();
+        }
+        return value;
     }
 
     /** The stored answer of a replayed duplicate, marked as such. */
