@@ -37,7 +37,7 @@ public enum Server {
      * java:appserver/TransactionManager}.
      */
     WILDFLY("wildfly", "WildFly", false,
-            List.of("org.slf4j.LoggerFactory", "org.hibernate."), Map.of()),
+            List.of("com.fasterxml.jackson.", "org.slf4j.LoggerFactory", "org.hibernate."), Map.of()),
 
     /**
      * Open Liberty with {@code persistenceContainer-3.1} (JPA without Liberty's EclipseLink): the WAR bundles
@@ -83,8 +83,7 @@ public enum Server {
 
     /**
      * Prefixes of class names the server loads from its own libraries although the WAR may carry them (Payara:
-     * Jackson, parent-first; WildFly: the slf4j API and Hibernate, its modules; its Jackson is excluded by the WAR's
-     * jboss-deployment-structure.xml).
+     * Jackson, parent-first; WildFly: Jackson, the slf4j API and Hibernate, its modules).
      */
     public List<String> serverClasses() {
         return serverClasses;

@@ -71,33 +71,8 @@ public final class ServerWar {
      * resources in {@code getClasses()}.
      */
     public static WebArchive withPostbox(WebArchive war) {
-        war.deleteClass(RestApplication.class).addAsLibraries(jars("postbox.postboxLibs", "target/postbox-lib"));
-        if (Server.current() == Server.WILDFLY) {
-            war.addAsWebInfResource(new StringAsset(WILDFLY_DEPLOYMENT_STRUCTURE), "jboss-deployment-structure.xml");
-        }
-        return war;
+        return war.deleteClass(RestApplication.class).addAsLibraries(jars("postbox.postboxLibs", "target/postbox-lib"));
     }
-
-    /**
-     * WildFly adds its own Jackson (2.18 in WildFly 38, older than the 2.19 Debezium 3.5 is built with) and
-     * RESTEasy's Jackson provider to every deployment. Excluding them lets Debezium use the Jackson in WEB-INF/lib,
-     * and RESTEasy then writes JSON with JSON-B, like the other servers. The README's WildFly quick start ships the
-     * same file.
-     */
-    static final String WILDFLY_DEPLOYMENT_STRUCTURE = """
-            <jboss-deployment-structure xmlns="urn:jboss:deployment-structure:1.2">
-              <deployment>
-                <exclusions>
-                  <module name="com.fasterxml.jackson.core.jackson-annotations"/>
-                  <module name="com.fasterxml.jackson.core.jackson-core"/>
-                  <module name="com.fasterxml.jackson.core.jackson-databind"/>
-                  <module name="com.fasterxml.jackson.datatype.jackson-datatype-jdk8"/>
-                  <module name="com.fasterxml.jackson.datatype.jackson-datatype-jsr310"/>
-                  <module name="org.jboss.resteasy.resteasy-jackson2-provider"/>
-                </exclusions>
-              </deployment>
-            </jboss-deployment-structure>
-            """;
 
     /** Writes {@code values} as the WAR's {@code META-INF/microprofile-config.properties}. */
     public static WebArchive config(WebArchive war, Map<String, String> values) {
