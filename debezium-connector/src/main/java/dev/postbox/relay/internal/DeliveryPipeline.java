@@ -85,7 +85,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         this.config = config;
         this.sink = sink;
         this.mapper = mapper;
-        this.store = store;
+        this.store = store.withKeptConnection(); // closed by close()
         this.counters = counters;
         this.rule = new ParkingRule(config.retries().maxAttempts(), config.retries().backoff());
         this.parked = parkedAggregates;
@@ -519,6 +519,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         retries.forEach(f -> f.cancel(false));
         sender.shutdownNow();
         timer.shutdownNow();
+        store.close();
     }
 
     synchronized long unresolved() {
