@@ -251,7 +251,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
     }
 
-    /** Carries out each requested replay (blocking this, the supervisor thread, while it runs). */
+    /** Hands each requested replay to the pipeline, which sends the rows through the aggregate's lane. */
     private void runReplays(Active a) {
         try {
             for (AggregateKey key : store.replayRequests()) {
@@ -262,8 +262,6 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             }
         } catch (SQLException e) {
             LOG.log(WARNING, "Could not read replay requests from " + config.names().parkedTable() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            // stopping
         }
     }
 
@@ -280,7 +278,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         }
         Active a = active;
         if (a != null) {
-            a.pipeline.close(); // unblocks a replay in progress
+            a.pipeline.close(); // no more sends, replays included
         }
         s.shutdown();
         try {

@@ -49,8 +49,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  *   <li>A failed send is retried, parked, or taken as a sign of an outage as the {@link ParkingRule} says. A parked
  *       event's lane, and every later event of the aggregate, is written behind it as WAITING until a replay.
  *       When nothing succeeds (sink outage) nothing is parked; the first success wakes every lane at once.</li>
- *   <li>A replay ({@link #replay}, on the supervisor thread) re-sends the aggregate's dead-letter rows in order,
- *       deletes each once acknowledged and un-parks the aggregate when none is left.</li>
+ *   <li>A replay puts the aggregate's dead-letter rows at the front of its lane, where they take the same path as
+ *       any event (same retries, same outage detection); events read from the log meanwhile queue behind them.
+ *       Each acknowledged row is deleted; when the table has none left for the aggregate, it is un-parked. If a
+ *       replayed row is parked again by the rule, the replay stops there and the aggregate stays parked.</li>
  *   <li>{@link #handleBatch} hands the batch's events to their lanes and returns at once, so the engine reads on
  *       while they are delivered (and other aggregates keep flowing while a poison event is retried); it blocks
  *       while more than {@code maxInFlight} records are held.</li>
@@ -67,7 +69,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     private final RelayCounters counters;
     private final ParkingRule rule;
     private final ExecutorService sender;
-    /** Retries. */
+    /** Retries, and the dead-letter work of replays (kept off the sink's callback threads). */
     private final ScheduledExecutorService timer;
 
     // all guarded by this
@@ -83,7 +85,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         this.config = config;
         this.sink = sink;
         this.mapper = mapper;
-        this.store = store;
+        this.store = store.withKeptConnection(); // closed by close()
         this.counters = counters;
         this.rule = new ParkingRule(config.retries().maxAttempts(), config.retries().backoff());
         this.parked = parkedAggregates;
@@ -150,7 +152,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         Lane lane = lanes.computeIfAbsent(key, Lane::new);
         entry.lane = lane;
         lane.queue.add(entry);
-        if (parked.contains(key)) {
+        if (parked.contains(key)) { // never while replaying: the replay took the aggregate out
             lane.parked = true;
             drainToWaiting(lane);
         } else if (lane.idle()) {
@@ -185,7 +187,12 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }
-        stage.whenComplete((ok, error) -> onResult(entry, unwrap(error)));
+        if (entry.replayed()) {
+            // deleting the row is database I/O: not on the sink's callback thread, not under the lock
+            stage.whenCompleteAsync((ok, error) -> onReplayResult(entry, unwrap(error)), timer);
+        } else {
+            stage.whenComplete((ok, error) -> onResult(entry, unwrap(error)));
+        }
     }
 
     private synchronized void onResult(PendingEvent entry, Throwable error) {
@@ -234,7 +241,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
                 health.successes() - entry.successesAtFirstFailure, health.failuresInARow());
         ParkingRule.Decision decision = rule.decide(failure, ThreadLocalRandom.current()::nextDouble);
         if (decision instanceof ParkingRule.Park park) {
-            if (park(lane, entry, park.permanent())) {
+            if (entry.replayed() ? parkAgain(lane, entry) : park(lane, entry, park.permanent())) {
                 return;
             }
             decision = rule.retry(failure, ThreadLocalRandom.current()::nextDouble);
@@ -252,8 +259,9 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         }
         Duration delay = retry.delay();
         Level level = entry.attempts == 1 && !health.outage() ? INFO : FINE;
-        LOG.log(level, () -> "Delivery of " + entry.event.describe() + " failed (attempt " + entry.attempts
-                + "), retrying in " + delay.toMillis() + " ms: " + entry.lastError);
+        LOG.log(level, () -> "Delivery of " + (entry.replayed() ? "replayed " : "") + entry.event.describe()
+                + " failed (attempt " + entry.attempts + "), retrying in " + delay.toMillis() + " ms: "
+                + entry.lastError);
         lane.retry = timer.schedule(() -> retryNow(lane), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -335,6 +343,9 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         } else {
             lane.queue.remove(entry);
         }
+        if (entry.replayed()) {
+            return;
+        }
         entry.resolved = true;
         unresolved--;
         if (!closed) {
@@ -349,80 +360,146 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     private void next(Lane lane) {
         if (lane.idle()) {
             dispatch(lane);
-        } else if (lane.queue.isEmpty()) {
+        } else if (lane.queue.isEmpty() && !lane.replaying) {
             lanes.remove(lane.key);
         }
     }
 
-    // ---- replay (runs on the supervisor thread of the active relay) ----
+    // ---- replay: the aggregate's dead-letter rows go through its lane ----
 
     /**
-     * Re-sends the aggregate's dead-letter rows in order and un-parks it. Its events read from the log meanwhile
-     * are written behind them as WAITING (the aggregate stays parked until the table has none left).
-     *
-     * @return true when the aggregate was un-parked, false when an event failed again (it stays parked)
+     * Starts replaying the aggregate's dead-letter rows through its lane, unless a replay of it is under way.
+     * Reads the rows on the calling thread (the supervisor's) and returns: the lane delivers them.
      */
-    boolean replay(AggregateKey key) throws SQLException, InterruptedException {
-        LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
-        int sent = 0;
-        while (true) {
-            List<ParkedEvent> rows = store.forAggregate(key.type(), key.id());
-            if (rows.isEmpty()) {
-                synchronized (this) {
-                    Lane lane = lanes.get(key);
-                    if ((lane == null || lane.queue.isEmpty())
-                            && store.forAggregate(key.type(), key.id()).isEmpty()) {
-                        parked.remove(key);
-                        lanes.remove(key);
-                        LOG.log(INFO, "Aggregate " + key + " replayed (" + sent + " events) and un-parked; its "
-                                + "new events are delivered directly again");
-                        return true;
-                    }
-                }
-                Thread.sleep(10); // a batch is still writing WAITING rows for it
-                continue;
+    void replay(AggregateKey key) {
+        synchronized (this) {
+            if (closed) {
+                return;
             }
-            for (ParkedEvent row : rows) {
-                String error = sendWithRetries(row.event());
-                if (error != null) {
-                    store.replayFailed(row.sequence(), row.attempts() + rule.maxAttempts(), error);
-                    LOG.log(WARNING, "Replay of " + row.event().describe() + " failed again after "
-                            + rule.maxAttempts() + " attempts: " + error + ". It stays parked, with "
-                            + (rows.size() - 1) + " or more events waiting behind it");
-                    return false;
+            Lane lane = lanes.computeIfAbsent(key, Lane::new);
+            if (lane.replaying || lane.inFlight) {
+                return; // under way; or a live event in flight (the aggregate is not parked): asked again next tick
+            }
+            LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
+            if (lane.retry != null) {
+                lane.retry.cancel(false); // a pending WAITING write: those events now queue behind the replay
+                lane.retry = null;
+            }
+            lane.replaying = true;
+            lane.loading = true;
+            lane.replayedCount = 0;
+            lane.parked = false;
+            parked.remove(key);
+        }
+        readReplayRows(key);
+    }
+
+    /**
+     * Reads the rows still in the dead-letter table for a replaying lane and puts them at the front of its queue
+     * (they are older than any event read from the log meanwhile); none left: the aggregate is un-parked.
+     */
+    private void readReplayRows(AggregateKey key) {
+        List<ParkedEvent> rows;
+        try {
+            rows = store.forAggregate(key.type(), key.id());
+        } catch (SQLException e) {
+            synchronized (this) {
+                Lane lane = lanes.get(key);
+                if (!closed && lane != null && lane.replaying) {
+                    stopReplay(lane, "could not read " + config.names().parkedTable() + " (" + e.getMessage()
+                            + "); the replay is tried again shortly");
                 }
-                store.deleteReplayed(row.sequence());
-                counters.relayed.incrementAndGet();
-                counters.replayed.incrementAndGet();
-                sent++;
+            }
+            return;
+        }
+        synchronized (this) {
+            Lane lane = lanes.get(key);
+            if (closed || lane == null || !lane.replaying) {
+                return;
+            }
+            lane.loading = false;
+            if (rows.isEmpty()) {
+                lane.replaying = false;
+                LOG.log(INFO, "Aggregate " + key + " replayed (" + lane.replayedCount + " events) and un-parked; its "
+                        + "new events are delivered directly again");
+                next(lane);
+                return;
+            }
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                PendingEvent entry = PendingEvent.replayOf(rows.get(i));
+                entry.lane = lane;
+                entry.lastLoaded = i == rows.size() - 1;
+                lane.queue.addFirst(entry);
+            }
+            if (lane.idle()) {
+                dispatch(lane);
             }
         }
     }
 
-    private String sendWithRetries(RelayEvent event) throws InterruptedException {
-        String error = null;
-        for (int attempt = 1; attempt <= rule.maxAttempts(); attempt++) {
-            synchronized (this) {
-                if (closed) {
-                    throw new InterruptedException("relay stopping");
-                }
-            }
+    /** The sink's answer for a replayed row (on the retry thread): delete it once acknowledged, then carry on. */
+    private void onReplayResult(PendingEvent entry, Throwable error) {
+        if (error == null) {
             try {
-                sink.send(event).toCompletableFuture().get(5, TimeUnit.MINUTES);
-                return null;
-            } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
-                Throwable cause = unwrap(e instanceof ExecutionException ? e.getCause() : e);
-                error = Failures.describe(cause);
-                if (cause instanceof RelaySinkException rse && rse.permanent()) {
-                    return error;
+                store.deleteReplayed(entry.row.sequence());
+            } catch (SQLException e) {
+                synchronized (this) {
+                    Lane lane = entry.lane;
+                    if (!closed && lane.queue.peek() == entry) {
+                        lane.inFlight = false;
+                        stopReplay(lane, entry.event.describe() + " was delivered but could not be deleted from "
+                                + config.names().parkedTable() + " (" + e.getMessage() + "); the replay is tried again "
+                                + "shortly and sends it once more");
+                    }
                 }
-            }
-            if (attempt < rule.maxAttempts()) {
-                Thread.sleep(config.retries().backoff().delayBeforeRetry(attempt,
-                        ThreadLocalRandom.current()::nextDouble).toMillis());
+                return;
             }
         }
-        return error;
+        boolean readMore;
+        synchronized (this) {
+            Lane lane = entry.lane;
+            readMore = !closed && error == null && lane.queue.peek() == entry && entry.lastLoaded;
+            if (readMore) {
+                lane.loading = true; // the next rows are read before anything else of the lane is sent
+            }
+            if (error == null && !closed && lane.queue.peek() == entry) {
+                counters.replayed.incrementAndGet();
+                lane.replayedCount++;
+            }
+            onResult(entry, error);
+        }
+        if (readMore) {
+            readReplayRows(entry.lane.key);
+        }
+    }
+
+    /**
+     * The rule parked a replayed row again: it stays the parked head with the new error, the replay stops and the
+     * aggregate is parked again. False (the caller retries) when the table cannot be written.
+     */
+    private boolean parkAgain(Lane lane, PendingEvent entry) {
+        ParkedEvent row = entry.row;
+        try {
+            store.replayFailed(row.sequence(), row.attempts() + entry.attempts, entry.lastError);
+        } catch (SQLException ex) {
+            LOG.log(WARNING, "Could not record the failed replay of " + entry.event.describe() + " in "
+                    + config.names().parkedTable() + " (" + ex.getMessage() + "); retrying its delivery meanwhile");
+            return false;
+        }
+        stopReplay(lane, entry.event.describe() + " failed again after " + entry.attempts + " attempt(s): "
+                + entry.lastError + ". It stays parked, with the rest of its aggregate waiting behind it");
+        return true;
+    }
+
+    /** Ends a replay early: the aggregate is parked again; what came from the log meanwhile is written as WAITING. */
+    private void stopReplay(Lane lane, String why) {
+        LOG.log(WARNING, "Replay of aggregate " + lane.key + " stopped after " + lane.replayedCount + " event(s): " + why);
+        lane.replaying = false;
+        lane.loading = false;
+        lane.dropReplayedEntries();
+        lane.parked = true;
+        parked.add(lane.key);
+        drainToWaiting(lane);
     }
 
     // ---- shutdown ----
@@ -442,6 +519,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
         retries.forEach(f -> f.cancel(false));
         sender.shutdownNow();
         timer.shutdownNow();
+        store.close();
     }
 
     synchronized long unresolved() {

@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * The events of one aggregate read from the log, delivered one at a time in order. Guarded by the pipeline's lock.
+ * The events of one aggregate, delivered one at a time in order: a replay's rows from the dead-letter table first,
+ * then the events read from the log. Guarded by the pipeline's lock.
  */
 final class Lane {
 
@@ -16,6 +17,12 @@ final class Lane {
     boolean inFlight;
     /** A pending retry of the head (or of a WAITING write). */
     ScheduledFuture<?> retry;
+    /** A replay of the aggregate's dead-letter rows is under way (they are, or are being read, into the queue). */
+    boolean replaying;
+    /** The replay is reading (more) rows from the dead-letter table: nothing is sent meanwhile. */
+    boolean loading;
+    /** Rows replayed and deleted in the current replay. */
+    int replayedCount;
 
     Lane(AggregateKey key) {
         this.key = key;
@@ -23,6 +30,11 @@ final class Lane {
 
     /** True when the head may be sent now. */
     boolean idle() {
-        return !inFlight && retry == null && !queue.isEmpty();
+        return !inFlight && retry == null && !loading && !queue.isEmpty();
+    }
+
+    /** Drops the replayed rows not yet sent (they stay in the dead-letter table). */
+    void dropReplayedEntries() {
+        queue.removeIf(PendingEvent::replayed);
     }
 }

@@ -30,10 +30,92 @@ final class ParkedStore {
     private final String table;
     private final String relay;
 
+    /** The pipeline's connection (see {@link #withKeptConnection}); null: each call opens its own. Guarded by this. */
+    private Connection kept;
+    private final boolean keep;
+    private volatile boolean closed;
+
     ParkedStore(Database db, String table, String relay) {
+        this(db, table, relay, false);
+    }
+
+    private ParkedStore(Database db, String table, String relay, boolean keep) {
         this.db = db;
         this.table = table;
         this.relay = relay;
+        this.keep = keep;
+    }
+
+    /**
+     * The same table through one connection kept open until {@link #close()}, for the active relay's pipeline: parking
+     * a lane and replaying write one row per event, and opening a PostgreSQL connection for each (a backend process and
+     * the authentication) cost up to a second per row on a loaded host, which made a replay of a few hundred rows take
+     * minutes. Its calls are serialized.
+     */
+    ParkedStore withKeptConnection() {
+        return new ParkedStore(db, table, relay, true);
+    }
+
+    /** Closes the kept connection; later calls open their own. */
+    void close() {
+        closed = true;
+        synchronized (this) {
+            discard();
+        }
+    }
+
+    private interface SqlWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the kept connection (or on a new one). A failure on a kept connection that was used before
+     * (the database may have restarted meanwhile) drops it and runs the work once more on a new one: every statement
+     * of this class may run twice (inserts ignore duplicates, the others find their rows or none).
+     */
+    private <T> T run(SqlWork<T> work) throws SQLException {
+        if (!keep || closed) {
+            try (Connection c = db.open()) {
+                return work.apply(c);
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                try (Connection c = db.open()) {
+                    return work.apply(c);
+                }
+            }
+            boolean reused = kept != null;
+            if (!reused) {
+                kept = db.open();
+            }
+            try {
+                return work.apply(kept);
+            } catch (SQLException e) {
+                discard();
+                if (!reused || closed) {
+                    throw e;
+                }
+            }
+            kept = db.open();
+            try {
+                return work.apply(kept);
+            } catch (SQLException e) {
+                discard();
+                throw e;
+            }
+        }
+    }
+
+    private void discard() {
+        if (kept != null) {
+            try {
+                kept.close();
+            } catch (SQLException ignored) {
+                // already broken
+            }
+            kept = null;
+        }
     }
 
     /** Fails with a clear message when the relay's DDL was not applied. */
@@ -67,7 +149,12 @@ final class ParkedStore {
     /** Inserts a row; a second insert of the same event (redelivered after a restart) is ignored. */
     void insert(RelayEvent e, ParkedEvent.Status status, int attempts, String error, Instant firstFailedAt)
             throws SQLException {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("insert into " + table
+        run(c -> insert(c, e, status, attempts, error, firstFailedAt));
+    }
+
+    private Void insert(Connection c, RelayEvent e, ParkedEvent.Status status, int attempts, String error,
+            Instant firstFailedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("insert into " + table
                 + " (relay, status, event_id, aggregatetype, aggregateid, type, payload, \"timestamp\", headers, "
                 + "source_position, attempts, last_error, first_failed_at) "
                 + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?) on conflict (relay, event_id) do nothing")) {
@@ -90,6 +177,7 @@ final class ParkedStore {
             ps.setTimestamp(13, firstFailedAt == null ? null : Timestamp.from(firstFailedAt));
             ps.executeUpdate();
         }
+        return null;
     }
 
     List<ParkedEvent> list(int limit) throws SQLException {
@@ -97,13 +185,15 @@ final class ParkedStore {
     }
 
     List<ParkedEvent> forAggregate(String type, String id) throws SQLException {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from " + table
-                + " where relay = ? and aggregatetype = ? and aggregateid = ? order by seq")) {
-            ps.setString(1, relay);
-            ps.setString(2, type);
-            ps.setString(3, id);
-            return read(ps);
-        }
+        return run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from " + table
+                    + " where relay = ? and aggregatetype = ? and aggregateid = ? order by seq")) {
+                ps.setString(1, relay);
+                ps.setString(2, type);
+                ps.setString(3, id);
+                return read(ps);
+            }
+        });
     }
 
     long count() throws SQLException {
@@ -148,7 +238,11 @@ final class ParkedStore {
      */
     void deleteReplayed(long seq) throws SQLException {
         // the UPDATE sees the table as it was before the DELETE (one snapshot), hence "n.seq <> gone.seq"
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("with gone as (delete from " + table
+        run(c -> deleteReplayed(c, seq));
+    }
+
+    private Void deleteReplayed(Connection c, long seq) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("with gone as (delete from " + table
                 + " where seq = ? returning seq, relay, aggregatetype, aggregateid, status, replay_requested_at) "
                 + "update " + table + " t set status = 'PARKED', replay_requested_at = gone.replay_requested_at "
                 + "from gone where gone.status = 'PARKED' and t.seq = (select min(n.seq) from " + table + " n "
@@ -157,11 +251,16 @@ final class ParkedStore {
             ps.setLong(1, seq);
             ps.executeUpdate();
         }
+        return null;
     }
 
     /** A replayed event failed again: it becomes (or stays) the parked head of its aggregate. */
     void replayFailed(long seq, int attempts, String error) throws SQLException {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("update " + table
+        run(c -> replayFailed(c, seq, attempts, error));
+    }
+
+    private Void replayFailed(Connection c, long seq, int attempts, String error) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update " + table
                 + " set status = 'PARKED', attempts = ?, last_error = ?, replay_requested_at = null, "
                 + "first_failed_at = coalesce(first_failed_at, now()) where seq = ?")) {
             ps.setInt(1, attempts);
@@ -169,6 +268,7 @@ final class ParkedStore {
             ps.setLong(3, seq);
             ps.executeUpdate();
         }
+        return null;
     }
 
     private List<ParkedEvent> query(String sql) throws SQLException {
