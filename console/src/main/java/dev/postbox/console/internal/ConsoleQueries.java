@@ -45,24 +45,24 @@ final class ConsoleQueries {
         WAITING
     }
 
-    record InboxFilter(String scope, Set<InboxStatus> statuses, Params.Range range, Cursor after, int limit) {
+    public record InboxFilter(String scope, Set<InboxStatus> statuses, Params.Range range, Cursor after, int limit) {
     }
 
-    record OutboxFilter(OutboxStatus status, String type, Params.Range range, Cursor after, int limit) {
+    public record OutboxFilter(OutboxStatus status, String type, Params.Range range, Cursor after, int limit) {
     }
 
-    record Page<T>(List<T> items, String nextCursor) {
+    public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    record Attempt(int attempt, Instant startedAt, Instant endedAt, String outcome, String error) {
+    public record Attempt(int attempt, Instant startedAt, Instant endedAt, String outcome, String error) {
     }
 
-    record InboxRow(String id, String scope, String key, String status, int attempts, int maxAttempts,
+    public record InboxRow(String id, String scope, String key, String status, int attempts, int maxAttempts,
             Instant nextAttemptAt, String lastError, String handler, Integer httpStatus, Instant createdAt,
             Instant updatedAt, Instant completedAt, List<Attempt> history) {
     }
 
-    record OutboxRow(String id, String aggregateType, String aggregateId, String type, String payload,
+    public record OutboxRow(String id, String aggregateType, String aggregateId, String type, String payload,
             Instant timestamp, String status, String relayStatus, Integer relayAttempts, String relayError,
             Instant parkedAt, Instant replayRequestedAt, String consumer, String consumerStatus,
             Integer consumerAttempts, String consumerError) {

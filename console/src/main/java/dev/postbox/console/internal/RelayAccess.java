@@ -65,13 +65,13 @@ final class RelayAccess {
     }
 
     /** The relay's state with its parked events, in the console's JSON shape. */
-    record RelayView(String state, Instant since, String slot, boolean sinkOutage, long inFlight,
+    public record RelayView(String state, Instant since, String slot, boolean sinkOutage, long inFlight,
             long eventsRelayed, long retries, long parkedSinceStart, long waitingSinceStart, String lastError,
             Long slotLagBytes, long deadLetters, List<ParkedView> parked) {
     }
 
     /** One parked or waiting event (the payload is left out: it is shown with the outbox event). */
-    record ParkedView(long sequence, String eventId, String aggregateType, String aggregateId, String type,
+    public record ParkedView(long sequence, String eventId, String aggregateType, String aggregateId, String type,
             String status, int attempts, String lastError, Instant firstFailedAt, Instant parkedAt,
             Instant replayRequestedAt) {
     }
