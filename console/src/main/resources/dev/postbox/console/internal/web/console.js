@@ -232,11 +232,11 @@
   }
 
   function inboxFilter() {
-    return { scope: $('inbox-scope').value, status: $('inbox-status').value, limit: 100 };
+    return { scope: $('inbox-scope').value, status: $('inbox-status').value, limit: 500 };
   }
 
   function outboxFilter() {
-    return { status: $('outbox-status').value, type: $('outbox-type').value.trim(), limit: 100 };
+    return { status: $('outbox-status').value, type: $('outbox-type').value.trim(), limit: 500 };
   }
 
   function loadInbox(cursor) {
