@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -55,11 +56,16 @@ public final class ConsoleServlet extends HttpServlet {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final transient ConsoleConfig config;
-    private final transient Jsonb jsonb = JsonbBuilder.create();
+    private final transient Jsonb jsonb = newJsonb();
     private transient volatile ConsoleQueries queries;
 
     ConsoleServlet(ConsoleConfig config) {
         this.config = config;
+    }
+
+    /** The console's JSON-B: null values are written, so every record has all its fields. */
+    static Jsonb newJsonb() {
+        return JsonbBuilder.create(new JsonbConfig().withNullValues(true));
     }
 
     @Override

@@ -94,7 +94,7 @@ final class Scenario {
             JsonObject page = demo.console().getObject("inbox?scope=" + scope + "&limit=500"
                     + (cursor == null ? "" : "&cursor=" + cursor));
             page.getJsonArray("items").forEach(all::add);
-            cursor = page.isNull("nextCursor") ? null : page.getString("nextCursor");
+            cursor = page.getString("nextCursor", null);
         } while (cursor != null);
         return all.build();
     }
