@@ -52,6 +52,7 @@ public final class ConsoleConfig {
     private final String path;
     private final String role;
     private final String datasource;
+    private final String datasourceKey;
     private final List<String> consumerScopes;
     private final Duration refreshInterval;
     private final String inboxTable;
@@ -63,6 +64,7 @@ public final class ConsoleConfig {
         this.enabled = reader.get(ENABLED);
         this.path = reader.get(PATH_KEY);
         this.role = reader.get(ROLE).trim();
+        this.datasourceKey = reader.find(DATASOURCE).isPresent() ? DATASOURCE.name() : InboxConfig.DATASOURCE.name();
         this.datasource = reader.find(DATASOURCE)
                 .orElseGet(() -> ConfigReader.of(InboxConfig.KEYS, source).get(InboxConfig.DATASOURCE));
         this.consumerScopes = reader.find(CONSUMER_SCOPES).orElse(List.of());
@@ -90,6 +92,11 @@ public final class ConsoleConfig {
 
     public String datasource() {
         return datasource;
+    }
+
+    /** The key that named {@link #datasource()}, for messages. */
+    public String datasourceKey() {
+        return datasourceKey;
     }
 
     public List<String> consumerScopes() {

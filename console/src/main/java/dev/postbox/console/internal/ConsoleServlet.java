@@ -289,8 +289,8 @@ public final class ConsoleServlet extends HttpServlet {
     private ConsoleQueries queries() {
         ConsoleQueries q = queries;
         if (q == null) {
-            q = new ConsoleQueries(JndiDataSource.resolve(config.datasource() == null ? "postbox.console.datasource"
-                    : ConsoleConfig.DATASOURCE.name(), config.datasource()), config.inboxTable(),
+            q = new ConsoleQueries(JndiDataSource.resolve(config.datasourceKey(), config.datasource()),
+                    config.inboxTable(),
                     config.outboxTable(), RelayAccess.present() ? config.parkedTable() : null,
                     config.consumerScopes());
             queries = q;

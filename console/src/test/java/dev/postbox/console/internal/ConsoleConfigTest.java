@@ -27,6 +27,7 @@ class ConsoleConfigTest {
         assertThat(c.path()).isEqualTo("/postbox");
         assertThat(c.role()).isEqualTo("postbox-admin");
         assertThat(c.datasource()).isEqualTo("java:comp/DefaultDataSource");
+        assertThat(c.datasourceKey()).isEqualTo("postbox.inbox.datasource");
         assertThat(c.consumerScopes()).isEmpty();
         assertThat(c.refreshInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.inboxTable()).isEqualTo("postbox_inbox");
@@ -46,8 +47,10 @@ class ConsoleConfigTest {
         assertThat(set.outboxTable()).isEqualTo("events");
         assertThat(set.parkedTable()).isEqualTo("dead_letters");
         assertThat(set.consumerScopes()).isEqualTo(List.of("ledger", "compliance"));
-        assertThat(config(Map.of("postbox.console.datasource", "java:app/jdbc/console",
-                "postbox.inbox.datasource", "java:app/jdbc/app")).datasource()).isEqualTo("java:app/jdbc/console");
+        ConsoleConfig own = config(Map.of("postbox.console.datasource", "java:app/jdbc/console",
+                "postbox.inbox.datasource", "java:app/jdbc/app"));
+        assertThat(own.datasource()).isEqualTo("java:app/jdbc/console");
+        assertThat(own.datasourceKey()).isEqualTo("postbox.console.datasource");
     }
 
     @Test
