@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Checks the demo's audit page in a real browser: Debian's headless Chromium renders the page, runs its JavaScript
+# Checks the demo's console page (postbox-console) in a real browser: Debian's headless Chromium renders the page, runs its JavaScript
 # against the running service, and the DOM it ends up with is checked. A screenshot is kept for people.
 #
 #   demo/check-ui-chromium.sh                    # builds and starts the demo, checks, stops it (run from the repo root)
-#   DEMO_URL=http://127.0.0.1:8080/payments/ demo/check-ui-chromium.sh   # checks a demo that is already running
+#   DEMO_URL=http://127.0.0.1:8080/payments/postbox/ CONSOLE_PASSWORD=... demo/check-ui-chromium.sh   # a running demo
+#
+# The console needs the operator's password (printed by the demo at start); the browser gets it in the URL's
+# user info (http://operator:password@host/...), the way a headless run can answer BASIC.
 #
 # Needs: chromium (apt-get install -y chromium), and for the first form JDK 17 + Maven.
 # Environment: CHROMIUM (browser binary, default chromium), DEMO_PORT (default: a free port), OUT (output directory,
@@ -31,7 +34,7 @@ trap stop_demo EXIT
 
 if [[ -z "${DEMO_URL:-}" ]]; then
   PORT=${DEMO_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-  DEMO_URL="http://127.0.0.1:$PORT/payments/"
+  DEMO_URL="http://127.0.0.1:$PORT/payments/postbox/"
   echo "check-ui: starting the demo on port $PORT (log $OUT/demo.log)"
   cd "$ROOT"
   setsid mvn -B -ntp -Pdemo -pl demo/launcher -am verify -DskipTests -Ddemo.http-port="$PORT" >"$OUT/demo.log" 2>&1 &
@@ -43,13 +46,16 @@ if [[ -z "${DEMO_URL:-}" ]]; then
   done
   grep -q "The service keeps running" "$OUT/demo.log" || { echo "FAIL: demo not up within ${START_TIMEOUT}s"; exit 1; }
   grep "^\[demo\]" "$OUT/demo.log" | sed -n '/=====/,$p'
+  CONSOLE_PASSWORD=${CONSOLE_PASSWORD:-$(sed -n 's/.*Console .*(user operator, password \([^:]*\):.*/\1/p' "$OUT/demo.log" | head -1)}
 fi
+[[ -n "${CONSOLE_PASSWORD:-}" ]] || { echo "FAIL: set CONSOLE_PASSWORD (printed by the demo at start)"; exit 2; }
+DEMO_URL=${DEMO_URL/:\/\//:\/\/operator:$CONSOLE_PASSWORD@}
 
 PROFILE=$(mktemp -d)
 FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --user-data-dir="$PROFILE" --window-size=1400,1600
        --virtual-time-budget=15000)
-echo "check-ui: $CHROMIUM renders $DEMO_URL"
+echo "check-ui: $CHROMIUM renders ${DEMO_URL/$CONSOLE_PASSWORD/****}"
 "$CHROMIUM" "${FLAGS[@]}" --dump-dom "$DEMO_URL" >"$OUT/audit-dom.html" 2>"$OUT/chromium.log"
 "$CHROMIUM" "${FLAGS[@]}" --screenshot="$OUT/audit.png" "$DEMO_URL" >>"$OUT/chromium.log" 2>&1 || true
 rm -rf "$PROFILE"

@@ -11,9 +11,12 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +42,8 @@ public final class Demo implements AutoCloseable {
     static final String COMPLIANCE_TOPIC = "outbox.event.ComplianceReport";
     /** A topic limit below any real event: the relay's send fails with RecordTooLarge and the event is parked. */
     static final String TINY_MESSAGE_BYTES = "64";
+    /** The console's one user (see the WAR's ConsoleUsers). */
+    static final String CONSOLE_USER = "operator";
 
     private final DemoSettings settings;
     private final PrintStream out;
@@ -50,7 +55,10 @@ public final class Demo implements AutoCloseable {
     private LedgerSimulator ledger;
     private PayaraMicroProcess payara;
     private ServiceClient service;
+    private ServiceClient console;
     private String webhookSecret;
+    /** The console operator's password: generated for this run only, handed to the WAR, printed once at start. */
+    private final String consolePassword = newConsolePassword();
     private int httpPort;
     private final Map<String, Long> startupMillis = new LinkedHashMap<>();
 
@@ -110,6 +118,9 @@ public final class Demo implements AutoCloseable {
         out.println("[demo] Payara Micro starting (pid " + payara.pid() + ", log " + payara.log() + ") ...");
         long payaraOwn = payara.awaitReady(settings.readyTimeout());
         service = new ServiceClient(URI.create("http://127.0.0.1:" + httpPort + "/payments/api/"));
+        console = new ServiceClient(URI.create("http://127.0.0.1:" + httpPort + "/payments/postbox/api/"),
+                Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString((CONSOLE_USER + ":"
+                        + consolePassword).getBytes(StandardCharsets.UTF_8))));
         awaitService();
         startupMillis.put("Payara Micro + payments.war", millisSince(t));
         out.println("[demo] Payara Micro ready in " + seconds(payaraOwn) + " (its own count); payments.war answering"
@@ -132,6 +143,7 @@ public final class Demo implements AutoCloseable {
         c.put("postbox.demo.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("postbox.demo.ledger.url", ledger.url().toString());
         c.put("postbox.inbox.webhooks.gateway.secrets", webhookSecret);
+        c.put("postbox.demo.console.password", consolePassword);
         return c;
     }
 
@@ -171,7 +183,7 @@ public final class Demo implements AutoCloseable {
                         + "\nsee " + payara.log() + payara.recentSevere());
             }
             try {
-                ServiceClient.Answer a = service.get("audit/relay");
+                ServiceClient.Answer a = console.get("relay");
                 if (a.status() == 200) {
                     JsonObject relay = a.object();
                     last = "relay " + relay.getString("state");
@@ -179,7 +191,7 @@ public final class Demo implements AutoCloseable {
                         return;
                     }
                 } else {
-                    last = "GET audit/relay answered " + a.status();
+                    last = "GET postbox/api/relay answered " + a.status();
                 }
             } catch (IllegalStateException e) {
                 last = e.getMessage();
@@ -193,11 +205,13 @@ public final class Demo implements AutoCloseable {
     private void printUrls() {
         String base = "http://127.0.0.1:" + httpPort + "/payments/";
         out.println("[demo] ---- Ready " + seconds(elapsedMillis()) + " after launch ---------------------------------------");
-        out.println("[demo]  Audit page    " + base);
+        out.println("[demo]  Console       " + base + "postbox/   (user " + CONSOLE_USER + ", password "
+                + consolePassword + ": generated for this run, shown only here)");
         out.println("[demo]  REST API      " + base + "api/accounts   (POST api/accounts/{id}/deposits with an"
                 + " Idempotency-Key header)");
-        out.println("[demo]  Audit API     " + base + "api/audit/inbox | api/audit/outbox | api/audit/relay |"
-                + " api/stats");
+        out.println("[demo]  Console API   " + base + "postbox/api/inbox | outbox | relay | summary   (same"
+                + " user; POSTs need the session token: see console/README.md)");
+        out.println("[demo]  Stats         " + base + "api/stats");
         out.println("[demo]  Webhooks in   " + base + "api/webhooks/gateway   (Standard Webhooks; secret in "
                 + settings.workDir().resolve("payara").resolve("system.properties") + ")");
         out.println("[demo]  Ledger API    " + ledger.url() + "/postings   (simulated: 20-250 ms, fails for about"
@@ -213,8 +227,32 @@ public final class Demo implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + httpPort + "/payments/");
     }
 
+    /** The operator console's page (postbox-console in the WAR). */
+    public URI consoleUri() {
+        return baseUri().resolve("postbox/");
+    }
+
     ServiceClient service() {
         return service;
+    }
+
+    /** The console's REST API ({@code /payments/postbox/api/}), logged in as the operator. */
+    ServiceClient console() {
+        return console;
+    }
+
+    String consoleUser() {
+        return CONSOLE_USER;
+    }
+
+    String consolePassword() {
+        return consolePassword;
+    }
+
+    private static String newConsolePassword() {
+        byte[] bytes = new byte[15];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     LedgerSimulator ledger() {

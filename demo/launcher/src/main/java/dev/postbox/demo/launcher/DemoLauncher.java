@@ -35,7 +35,8 @@ public final class DemoLauncher {
             demo.close();
             System.exit(report.problems().isEmpty() ? 0 : 1);
         }
-        out.println("[demo] The service keeps running: open " + demo.baseUri() + " - press Ctrl-C to stop.");
+        out.println("[demo] The service keeps running: open " + demo.consoleUri() + " (user " + demo.consoleUser()
+                + ", password above) - press Ctrl-C to stop.");
         new AuditWatcher(demo.service(), out).start();
         new CountDownLatch(1).await();
     }

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * @param dbPort PostgreSQL's port; 0 = a free port
  * @param seed random seed of the scenario and the ledger's failures; 0 = a new one each run (printed)
  * @param incidents inject one ledger rejection (a dead inbox record) and one misconfigured Kafka topic (a parked
- *     relay event), to show the audit page's Replay
+ *     relay event), to show the console's Replay
  * @param exitAfterScenario stop everything after the scenario's summary instead of running until Ctrl-C
  */
 public record DemoSettings(Path payaraJar, Path war, Path workDir, int httpPort, int dbPort, long seed,

@@ -71,8 +71,8 @@ final class Scenario {
         JsonObject stats = awaitSettled(expected);
         long settledMillis = (System.nanoTime() - t0) / 1_000_000;
 
-        JsonArray ledgerRecords = service.getArray("audit/inbox?scope=ledger&limit=1000");
-        JsonObject relay = service.getObject("audit/relay");
+        JsonArray ledgerRecords = consoleRecords("ledger");
+        JsonObject relay = demo.console().getObject("relay?limit=500");
         Map<String, Long> balances = new TreeMap<>();
         for (JsonValue v : service.getArray("accounts")) {
             JsonObject a = v.asJsonObject();
@@ -84,6 +84,19 @@ final class Scenario {
             fixIncidents(report);
         }
         return report;
+    }
+
+    /** Every inbox record of a scope, page by page through the console's keyset pagination. */
+    private JsonArray consoleRecords(String scope) {
+        jakarta.json.JsonArrayBuilder all = jakarta.json.Json.createArrayBuilder();
+        String cursor = null;
+        do {
+            JsonObject page = demo.console().getObject("inbox?scope=" + scope + "&limit=500"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            page.getJsonArray("items").forEach(all::add);
+            cursor = page.getString("nextCursor", null);
+        } while (cursor != null);
+        return all.build();
     }
 
     private List<String> openAccounts() {
@@ -188,12 +201,12 @@ final class Scenario {
         return stats;
     }
 
-    /** Fixes the causes of the injected incidents; a person then presses Replay on the audit page. */
+    /** Fixes the causes of the injected incidents; a person then presses Replay on the console. */
     private void fixIncidents(ScenarioReport report) throws Exception {
         demo.ledger().unfreeze(FROZEN_ACCOUNT);
         demo.fixComplianceTopic();
         out.println("[demo] Incidents: the ledger accepts " + FROZEN_ACCOUNT + " again and topic "
                 + Demo.COMPLIANCE_TOPIC + " has its default max.message.bytes back. Press Replay on the DEAD inbox"
-                + " record and the PARKED outbox event at " + demo.baseUri() + " to finish them.");
+                + " record and the PARKED outbox event at " + demo.consoleUri() + " to finish them.");
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The outcome of a scenario as the service itself reports it ({@code GET /api/stats}, {@code /api/audit/...}),
+ * The outcome of a scenario as the service itself reports it ({@code GET /api/stats}, {@code /postbox/api/...} of the console),
  * next to what the simulated clients sent. {@link #problems()} lists every difference from "each message applied
  * exactly once"; the console summary is {@link #lines()}.
  */
@@ -145,7 +145,7 @@ public record ScenarioReport(
 
     public List<String> lines() {
         List<String> l = new ArrayList<>();
-        l.add("===== What the service reports (GET /api/stats, /api/audit/inbox, /api/audit/relay) =====");
+        l.add("===== What the service reports (GET /api/stats, /postbox/api/inbox, /postbox/api/relay) =====");
         l.add(String.format("Deposits   %d deposit requests over REST, %d of them sent twice by the client with the"
                 + " same Idempotency-Key -> %d deposits stored; the %d retries got the stored 201 and body back"
                 + " (Idempotent-Replayed: true)", deposits.requests() - deposits.retries(), deposits.retries(),

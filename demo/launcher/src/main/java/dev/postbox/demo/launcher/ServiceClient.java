@@ -14,10 +14,17 @@ import java.util.Map;
 final class ServiceClient {
 
     private final URI api;
+    private final Map<String, String> defaultHeaders;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ServiceClient(URI api) {
+        this(api, Map.of());
+    }
+
+    /** A client that sends {@code defaultHeaders} (e.g. the console's {@code Authorization}) with every request. */
+    ServiceClient(URI api, Map<String, String> defaultHeaders) {
         this.api = api;
+        this.defaultHeaders = Map.copyOf(defaultHeaders);
     }
 
     URI api() {
@@ -53,6 +60,7 @@ final class ServiceClient {
 
     private Answer send(HttpRequest.Builder builder, Map<String, String> headers) {
         builder.timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        defaultHeaders.forEach(builder::header);
         headers.forEach(builder::header);
         HttpRequest request = builder.build();
         try {

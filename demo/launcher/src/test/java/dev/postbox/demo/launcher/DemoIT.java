@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.htmlunit.BrowserVersion;
+import org.htmlunit.DefaultCredentialsProvider;
 import org.htmlunit.WebClient;
 import org.htmlunit.html.DomElement;
 import org.htmlunit.html.HtmlCheckBoxInput;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Starts the demo the way {@code mvn -Pdemo ...} does ({@link Demo#start} is what {@link DemoLauncher} calls:
  * embedded PostgreSQL and Kafka here, Payara Micro with the built payments.war as a child process), runs the
- * scenario with a fixed seed, checks what the service reports, then drives the audit page in HtmlUnit (which runs
+ * scenario with a fixed seed, checks what the service reports, then drives the console page in HtmlUnit (which runs
  * the page's JavaScript; no browser needs to be installed) to replay the injected dead inbox record and parked
  * relay event.
  */
@@ -95,12 +96,20 @@ class DemoIT {
     @Test
     @Order(2)
     void auditPageReplaysTheDeadInboxRecordAndTheParkedRelayEvent() throws Exception {
+        // the console (postbox-console) answers only the operator: anonymous 401, a wrong password 401
+        assertThat(ServiceClientProbe.status(demo.consoleUri().resolve("api/summary"), null)).isEqualTo(401);
+        assertThat(ServiceClientProbe.status(demo.consoleUri().resolve("api/summary"), demo.consoleUser() + ":nope"))
+                .isEqualTo(401);
+        assertThat(ServiceClientProbe.status(demo.consoleUri().resolve("api/summary"), demo.consoleUser() + ":"
+                + demo.consolePassword())).isEqualTo(200);
         long ledgerEntriesBefore = demo.database().queryLong("select count(*) from ledger_entry");
         try (WebClient browser = new WebClient(BrowserVersion.FIREFOX)) {
             browser.getOptions().setThrowExceptionOnScriptError(true);
             browser.getOptions().setThrowExceptionOnFailingStatusCode(true);
             browser.getOptions().setCssEnabled(false);
-            HtmlPage page = browser.getPage(demo.baseUri().toURL());
+            ((DefaultCredentialsProvider) browser.getCredentialsProvider()).addCredentials(demo.consoleUser(),
+                    demo.consolePassword().toCharArray());
+            HtmlPage page = browser.getPage(demo.consoleUri().toURL());
             settle(browser);
             // the test refreshes by itself: no timer firing under its feet
             HtmlCheckBoxInput autoRefresh = page.getHtmlElementById("auto-refresh");

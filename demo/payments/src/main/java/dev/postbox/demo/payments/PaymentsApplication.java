@@ -1,7 +1,6 @@
 package dev.postbox.demo.payments;
 
 import dev.postbox.demo.payments.account.AccountResource;
-import dev.postbox.demo.payments.audit.AuditResource;
 import dev.postbox.demo.payments.audit.StatsResource;
 import dev.postbox.demo.payments.gateway.GatewayWebhookResource;
 import jakarta.ws.rs.ApplicationPath;
@@ -9,7 +8,8 @@ import jakarta.ws.rs.core.Application;
 import java.util.Set;
 
 /**
- * JAX-RS resources live under {@code /payments/api}; the audit page is {@code /payments/}.
+ * JAX-RS resources live under {@code /payments/api}; the operator console (postbox-console) is
+ * {@code /payments/postbox/}.
  *
  * <p>The classes are listed instead of scanned: WEB-INF/lib carries Kafka Connect's runtime (the relay's Debezium
  * engine needs it), whose REST API resources a scan would pick up and fail to deploy (unsatisfied {@code Herder}).
@@ -19,7 +19,7 @@ public class PaymentsApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(AccountResource.class, GatewayWebhookResource.class, AuditResource.class, StatsResource.class,
+        return Set.of(AccountResource.class, GatewayWebhookResource.class, StatsResource.class,
                 ProblemMapper.class);
     }
 }

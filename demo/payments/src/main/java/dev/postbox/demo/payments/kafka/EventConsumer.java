@@ -199,9 +199,9 @@ public class EventConsumer {
                         payload.getJsonNumber("amount").longValueExact(), payload.getString("depositId", "")));
             }
         } catch (LedgerRejectedException | ProcessingDeadException e) {
-            // the inbox keeps the record as DEAD with the reason; a person replays it from the audit page
+            // the inbox keeps the record as DEAD with the reason; a person replays it from the console (/payments/postbox/)
             LOG.warning("Event " + id + " (" + type + ", " + record.topic() + "@" + record.offset()
-                    + ") is DEAD in the inbox: " + e.getMessage() + " -> replay it from the audit page once fixed");
+                    + ") is DEAD in the inbox: " + e.getMessage() + " -> replay it from the console once fixed");
         } catch (DuplicateInProgressException e) {
             // a retry of the same event runs right now (scheduler); nothing to do for this delivery
             LOG.fine(() -> "Event " + id + " is being processed elsewhere right now; delivery skipped");

@@ -1,0 +1,324 @@
+/*
+ * The Postbox console page. Plain ES5 and XMLHttpRequest on purpose: no build step, and it runs in HtmlUnit (the
+ * automated tests) as well as in any browser. Every value is inserted with textContent or setAttribute, never as
+ * markup, so keys, payloads and error messages from messages cannot inject anything. Changes (POST) carry the
+ * session's token in a header, which a cross-site form cannot send.
+ */
+(function () {
+  'use strict';
+
+  var session = null;
+  var timer = null;
+  var inboxCursor = null;
+  var outboxCursor = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  function clear(element) {
+    while (element.firstChild) { element.removeChild(element.firstChild); }
+  }
+
+  function request(method, url, onDone) {
+    var xhr = new XMLHttpRequest();
+    xhr.open(method, url, true);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (method !== 'GET' && session) { xhr.setRequestHeader(session.tokenHeader, session.token); }
+    xhr.onreadystatechange = function () {
+      if (xhr.readyState !== 4) { return; }
+      var body = null;
+      try { body = xhr.responseText ? JSON.parse(xhr.responseText) : null; } catch (e) { body = xhr.responseText; }
+      onDone(xhr.status, body);
+    };
+    xhr.send(null);
+  }
+
+  function query(params) {
+    var parts = [];
+    for (var k in params) {
+      if (params.hasOwnProperty(k) && params[k] !== null && params[k] !== undefined && params[k] !== '') {
+        parts.push(encodeURIComponent(k) + '=' + encodeURIComponent(params[k]));
+      }
+    }
+    return parts.length ? '?' + parts.join('&') : '';
+  }
+
+  function detail(status, body) {
+    return '(' + status + ')' + (body && body.detail ? ': ' + body.detail : '');
+  }
+
+  function cell(row, text, className) {
+    var td = document.createElement('td');
+    td.textContent = text === null || text === undefined ? '' : String(text);
+    if (className) { td.className = className; }
+    row.appendChild(td);
+    return td;
+  }
+
+  function statusCell(row, status) {
+    var td = document.createElement('td');
+    var span = document.createElement('span');
+    span.className = 'status status-' + String(status).replace(/[^A-Z_]/g, '');
+    span.textContent = status;
+    td.appendChild(span);
+    row.appendChild(td);
+  }
+
+  function time(iso) {
+    if (!iso) { return ''; }
+    var d = new Date(iso);
+    return isNaN(d.getTime()) ? String(iso) : d.toLocaleTimeString();
+  }
+
+  function message(text, isError) {
+    var m = $('message');
+    m.textContent = text;
+    m.className = isError ? 'error' : '';
+  }
+
+  function replayButton(label, url, what) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'replay';
+    button.textContent = label;
+    button.onclick = function () {
+      button.disabled = true;
+      request('POST', url, function (status, body) {
+        if (status >= 200 && status < 300) {
+          message('Replay requested for ' + what + '.', false);
+        } else {
+          message('Replay of ' + what + ' failed ' + detail(status, body), true);
+          button.disabled = false;
+        }
+        refresh();
+      });
+    };
+    return button;
+  }
+
+  function historyCell(row, history) {
+    var td = document.createElement('td');
+    if (history && history.length) {
+      var details = document.createElement('details');
+      var summary = document.createElement('summary');
+      summary.textContent = history.length + ' attempt' + (history.length > 1 ? 's' : '');
+      details.appendChild(summary);
+      var list = document.createElement('ol');
+      for (var i = 0; i < history.length; i++) {
+        var a = history[i];
+        var li = document.createElement('li');
+        li.textContent = time(a.startedAt) + ' ' + a.outcome + (a.error ? ': ' + a.error : '');
+        list.appendChild(li);
+      }
+      details.appendChild(list);
+      td.appendChild(details);
+    }
+    row.appendChild(td);
+  }
+
+  function renderInbox(page, append) {
+    var tbody = $('inbox-table').getElementsByTagName('tbody')[0];
+    if (!append) { clear(tbody); }
+    var records = page.items;
+    for (var i = 0; i < records.length; i++) {
+      var r = records[i];
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-id', r.id);
+      tr.setAttribute('data-scope', r.scope);
+      tr.setAttribute('data-status', r.status);
+      cell(tr, time(r.createdAt));
+      cell(tr, r.scope);
+      cell(tr, r.key, 'key');
+      statusCell(tr, r.status);
+      cell(tr, r.attempts + ' / ' + r.maxAttempts);
+      cell(tr, r.status === 'FAILED' || r.status === 'RECEIVED' ? time(r.nextAttemptAt) : '');
+      cell(tr, r.lastError, 'error');
+      historyCell(tr, r.history);
+      var action = document.createElement('td');
+      if (r.status === 'DEAD') {
+        action.appendChild(replayButton('Replay', 'api/inbox/' + encodeURIComponent(r.id) + '/replay',
+          'inbox record ' + r.scope + '/' + r.key));
+      }
+      tr.appendChild(action);
+      tbody.appendChild(tr);
+    }
+    inboxCursor = page.nextCursor;
+    $('inbox-more').hidden = !inboxCursor;
+    var shown = tbody.getElementsByTagName('tr').length;
+    $('inbox-count').textContent = shown + ' record' + (shown === 1 ? '' : 's') + (inboxCursor ? ' (more below)' : '');
+  }
+
+  function renderOutbox(page, append) {
+    var tbody = $('outbox-table').getElementsByTagName('tbody')[0];
+    if (!append) { clear(tbody); }
+    var rows = page.items;
+    for (var i = 0; i < rows.length; i++) {
+      var e = rows[i];
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-id', e.id);
+      tr.setAttribute('data-type', e.type);
+      tr.setAttribute('data-status', e.status);
+      cell(tr, time(e.timestamp));
+      cell(tr, e.aggregateType + '/' + e.aggregateId, 'mono');
+      cell(tr, e.type);
+      statusCell(tr, e.status);
+      cell(tr, e.consumer ? e.consumer + ': ' + e.consumerStatus + ' (' + e.consumerAttempts + ' attempt'
+        + (e.consumerAttempts === 1 ? '' : 's') + ')' : '');
+      cell(tr, e.relayAttempts);
+      cell(tr, e.relayError || e.consumerError, 'error');
+      cell(tr, e.payload, 'payload');
+      var action = document.createElement('td');
+      if (e.status === 'PARKED') {
+        var button = replayButton('Replay', 'api/relay/parked/' + encodeURIComponent(e.id) + '/replay',
+          'parked event ' + e.type + ' ' + e.id);
+        if (e.replayRequestedAt) { button.disabled = true; button.textContent = 'Replay requested'; }
+        action.appendChild(button);
+      }
+      tr.appendChild(action);
+      tbody.appendChild(tr);
+    }
+    outboxCursor = page.nextCursor;
+    $('outbox-more').hidden = !outboxCursor;
+    var shown = tbody.getElementsByTagName('tr').length;
+    $('outbox-count').textContent = shown + ' event' + (shown === 1 ? '' : 's') + (outboxCursor ? ' (more below)' : '');
+  }
+
+  function fillScopes(select, scopes) {
+    var chosen = select.value;
+    var present = {};
+    for (var i = 1; i < select.options.length; i++) { present[select.options[i].value] = true; }
+    for (var j = 0; j < scopes.length; j++) {
+      if (!present[scopes[j]]) {
+        var option = document.createElement('option');
+        option.value = scopes[j];
+        option.textContent = scopes[j];
+        select.appendChild(option);
+      }
+    }
+    select.value = chosen;
+  }
+
+  function renderSummary(summary) {
+    var scopes = [], total = 0, dead = 0, failed = 0;
+    for (var scope in summary.inbox) {
+      if (summary.inbox.hasOwnProperty(scope)) {
+        scopes.push(scope);
+        var s = summary.inbox[scope];
+        for (var status in s) { if (s.hasOwnProperty(status)) { total += s[status]; } }
+        dead += s.DEAD || 0;
+        failed += s.FAILED || 0;
+      }
+    }
+    fillScopes($('inbox-scope'), scopes);
+    fillScopes($('bulk-scope'), scopes);
+    $('sum-inbox').textContent = total;
+    $('sum-inbox-detail').textContent = scopes.length + ' scope' + (scopes.length === 1 ? '' : 's') + ', '
+      + failed + ' waiting for a retry, ' + dead + ' dead';
+    var o = summary.outbox;
+    $('sum-outbox').textContent = o.events;
+    $('sum-outbox-detail').textContent = o.PARKED + ' parked, ' + o.WAITING + ' waiting behind them';
+    $('sum-attention').textContent = dead + ' / ' + (o.PARKED + o.WAITING);
+  }
+
+  function renderRelay(relay) {
+    $('relay-state').textContent = relay.state;
+    if (relay.state === 'ABSENT') {
+      $('relay-detail').textContent = 'no outbox relay in this application';
+      return;
+    }
+    $('relay-detail').textContent = relay.eventsRelayed + ' relayed, ' + relay.retries + ' retries, '
+      + relay.deadLetters + ' in dead letters, slot lag '
+      + (relay.slotLagBytes === null || relay.slotLagBytes < 0 ? 'unknown' : relay.slotLagBytes + ' bytes')
+      + (relay.sinkOutage ? ' - SINK OUTAGE' : '');
+  }
+
+  function inboxFilter() {
+    return { scope: $('inbox-scope').value, status: $('inbox-status').value, limit: 500 };
+  }
+
+  function outboxFilter() {
+    return { status: $('outbox-status').value, type: $('outbox-type').value.trim(), limit: 500 };
+  }
+
+  function loadInbox(cursor) {
+    var f = inboxFilter();
+    f.cursor = cursor;
+    request('GET', 'api/inbox' + query(f), function (status, body) {
+      if (status === 200) { renderInbox(body, !!cursor); } else { message('Could not load inbox records ' + detail(status, body), true); }
+    });
+  }
+
+  function loadOutbox(cursor, last) {
+    var f = outboxFilter();
+    f.cursor = cursor;
+    request('GET', 'api/outbox' + query(f), function (status, body) {
+      if (status === 200) { renderOutbox(body, !!cursor); } else { message('Could not load outbox events ' + detail(status, body), true); }
+      if (last) { document.body.setAttribute('data-loaded', 'true'); }
+    });
+  }
+
+  function refresh() {
+    request('GET', 'api/summary', function (status, body) { if (status === 200) { renderSummary(body); } });
+    request('GET', 'api/relay?limit=100', function (status, body) { if (status === 200) { renderRelay(body); } });
+    loadInbox(null);
+    loadOutbox(null, true);
+  }
+
+  function bulkFilter() {
+    return { scope: $('bulk-scope').value, from: $('bulk-from').value.trim(), to: $('bulk-to').value.trim() };
+  }
+
+  function bulkCount() {
+    $('bulk-confirm').hidden = true;
+    request('GET', 'api/inbox/replay' + query(bulkFilter()), function (status, body) {
+      if (status !== 200) { $('bulk-result').textContent = 'Cannot count ' + detail(status, body); return; }
+      $('bulk-result').textContent = body.count + ' DEAD record' + (body.count === 1 ? '' : 's') + ' match.';
+      if (body.count > 0) {
+        var button = $('bulk-confirm');
+        button.textContent = 'Replay ' + body.count + ' record' + (body.count === 1 ? '' : 's');
+        button.setAttribute('data-expected', String(body.count));
+        button.hidden = false;
+      }
+    });
+  }
+
+  function bulkReplay() {
+    var button = $('bulk-confirm');
+    var f = bulkFilter();
+    f.expected = button.getAttribute('data-expected');
+    button.hidden = true;
+    request('POST', 'api/inbox/replay' + query(f), function (status, body) {
+      if (status === 200) {
+        message('Replay requested for ' + body.replayed + ' inbox records (' + body.skipped + ' skipped).', false);
+        $('bulk-result').textContent = '';
+      } else {
+        message('Bulk replay refused ' + detail(status, body), true);
+      }
+      refresh();
+    });
+  }
+
+  function schedule() {
+    if (timer) { clearInterval(timer); timer = null; }
+    if ($('auto-refresh').checked && session) { timer = setInterval(refresh, session.refreshSeconds * 1000); }
+  }
+
+  $('refresh').onclick = refresh;
+  $('auto-refresh').onchange = schedule;
+  $('inbox-scope').onchange = function () { loadInbox(null); };
+  $('inbox-status').onchange = function () { loadInbox(null); };
+  $('outbox-status').onchange = function () { loadOutbox(null, false); };
+  $('outbox-type').onchange = function () { loadOutbox(null, false); };
+  $('inbox-more').onclick = function () { loadInbox(inboxCursor); };
+  $('outbox-more').onclick = function () { loadOutbox(outboxCursor, false); };
+  $('bulk-count').onclick = bulkCount;
+  $('bulk-confirm').onclick = bulkReplay;
+
+  request('GET', 'api/session', function (status, body) {
+    if (status !== 200) { message('Could not open a console session ' + detail(status, body), true); return; }
+    session = body;
+    $('user').textContent = 'signed in as ' + body.user;
+    $('refresh-seconds').textContent = body.refreshSeconds;
+    refresh();
+    schedule();
+  });
+}());
