@@ -43,7 +43,10 @@ public final class RelayBench {
     private final PostgresServer.Database db;
     private final KafkaBroker kafka;
 
-    RelayBench(PostgresServer server, KafkaBroker kafka) {
+    private final boolean quick;
+
+    RelayBench(PostgresServer server, KafkaBroker kafka, boolean quick) {
+        this.quick = quick;
         this.server = server;
         this.db = server.createDatabase("bench_relay");
         this.db.execute(Sql.script("V1_1__postbox_outbox.sql"), Sql.script("V1_3__postbox_relay.sql"));
@@ -82,7 +85,7 @@ public final class RelayBench {
             for (int r = 0; r < rounds; r++) {
                 rates[r] = relayBurst(other, relay, "Noop" + r, events, aggregates);
             }
-            report.add("relay: events/s with a sink that acknowledges at once", rawRate, median(rates), "-",
+            report.add("relay: events/s with a sink that acknowledges at once", rawRate, median(rates), Report.Goal.none(),
                     "reading and routing the log alone; baseline: the raw producer above");
         }
     }
@@ -107,7 +110,7 @@ public final class RelayBench {
             }
         }
         report.add("relay: events/s, " + events + " committed at once -> Kafka ack", median(rawRates),
-                median(relayRates), ">= 0.5x", "baseline: raw idempotent acks=all producer, same records; "
+                median(relayRates), Report.Goal.ratioAtLeast(0.6), "baseline: raw idempotent acks=all producer, same records; "
                         + aggregates + " aggregates");
         return median(rawRates);
     }
@@ -166,9 +169,9 @@ public final class RelayBench {
         double[] relayMs = relayLatencies(events, perSecond);
         double[] rawMs = rawLatencies(raw, events, perSecond);
         report.add("relay: end-to-end latency p50 (ms), " + perSecond + " events/s", percentile(rawMs, 0.5),
-                percentile(relayMs, 0.5), "p50 <= 50 ms", "commit -> consumer; baseline send -> consumer");
+                percentile(relayMs, 0.5), Report.Goal.valueAtMost(15, "ms"), "commit -> consumer; baseline send -> consumer");
         report.add("relay: end-to-end latency p99 (ms), " + perSecond + " events/s", percentile(rawMs, 0.99),
-                percentile(relayMs, 0.99), "-", "");
+                percentile(relayMs, 0.99), Report.Goal.valueAtMost(40, "ms"), "");
     }
 
     private double[] relayLatencies(int events, int perSecond) throws Exception {
@@ -295,7 +298,7 @@ public final class RelayBench {
         long last = samples.get(samples.size() - 1);
         long max = samples.stream().mapToLong(Long::longValue).max().orElse(last);
         report.add("relay: heap after GC (MiB), " + duration.toSeconds() + " s at ~1,000 events/s", first / 1048576.0,
-                last / 1048576.0, "stable (~1.0x)", "first vs last of " + samples.size() + " samples, max "
+                last / 1048576.0, Report.Goal.ratioAtMost(1.05), "first vs last of " + samples.size() + " samples, max "
                         + (max / 1048576) + " MiB; whole JVM incl. the in-process broker; " + (batch * 100)
                         + " events");
     }
