@@ -55,8 +55,8 @@ final class Report {
     }
 
     record Line(String figure, String baselineName, double baseline, double candidate, Goal goal, String note) {
-        double ratio() {
-            return candidate / baseline;
+        String ratio() {
+            return baseline == 0 ? "-" : String.format(Locale.ROOT, "%.2fx", candidate / baseline);
         }
     }
 
@@ -65,7 +65,7 @@ final class Report {
     void add(String figure, String baselineName, double baseline, double candidate, Goal goal, String note) {
         Line l = new Line(figure, baselineName, baseline, candidate, goal, note);
         lines.add(l);
-        System.out.printf(Locale.ROOT, "  %-60s %-28s %10.2f  postbox %10.2f  ratio %6.2fx  goal %s %s%s%n", figure,
+        System.out.printf(Locale.ROOT, "  %-60s %-28s %10.2f  postbox %10.2f  ratio %7s  goal %s %s%s%n", figure,
                 baselineName, baseline, candidate, l.ratio(), goal.text(), goal.verdict(baseline, candidate),
                 note.isEmpty() ? "" : "  (" + note + ")");
     }
@@ -80,7 +80,7 @@ final class Report {
         System.out.println("| figure | baseline | baseline value | postbox | ratio | goal | this run |");
         System.out.println("|---|---|---:|---:|---:|---|---|");
         for (Line l : lines) {
-            System.out.printf(Locale.ROOT, "| %s%s | %s | %.2f | %.2f | %.2fx | %s | %s |%n", l.figure(),
+            System.out.printf(Locale.ROOT, "| %s%s | %s | %.2f | %.2f | %s | %s | %s |%n", l.figure(),
                     l.note().isEmpty() ? "" : " (" + l.note() + ")", l.baselineName(), l.baseline(), l.candidate(),
                     l.ratio(), l.goal().text(), l.goal().verdict(l.baseline(), l.candidate()));
         }
