@@ -85,6 +85,13 @@ final class InboxBench {
         report.add("inbox: duplicate with stored result replayed vs first delivery (p50 ms)", "first delivery (void)",
                 d.get("first").p50Millis(), d.get("duplicateResult").p50Millis(), Report.Goal.none(), "");
 
+        int n = 100;
+        report.add("inbox: database work per message", "floor", 0, 0, Report.Goal.none(), "floor: "
+                + DbCounters.measure(db, n, (t, i) -> floor()) + "; void first delivery: "
+                + DbCounters.measure(db, n, (t, i) -> voidFirst()) + "; stored-result first delivery: "
+                + DbCounters.measure(db, n, (t, i) -> resultFirst()) + "; duplicate: "
+                + DbCounters.measure(db, n, (t, i) -> duplicate("bench", knownVoid)));
+
         long rows = db.queryLong("select count(*) from postbox_inbox");
         long completed = db.queryLong("select count(*) from postbox_inbox where status = 'COMPLETED'");
         long effects = db.queryLong("select count(*) from effect where msg like 'm-%' or msg like 'r-%'");

@@ -50,6 +50,7 @@ public final class OutboxWriteBench implements AutoCloseable {
     private static final String FLOOR_SQL = "insert into outbox_event (id, aggregatetype, aggregateid, type, payload, "
             + "\"timestamp\", headers, tracingspancontext) values (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)";
 
+    private final PostgresServer.Database db;
     private final LocalJta jta;
     private final WeldContainer weld;
     private final Outbox outbox;
@@ -60,7 +61,7 @@ public final class OutboxWriteBench implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
 
     OutboxWriteBench(PostgresServer server) {
-        PostgresServer.Database db = server.createDatabase("bench_outbox");
+        this.db = server.createDatabase("bench_outbox");
         db.execute(Sql.script("V1_1__postbox_outbox.sql"), "create table payment (id varchar(64) primary key, "
                 + "account varchar(64), amount numeric(12,2), created timestamptz default now())",
                 "create table account (id varchar(64) primary key, balance numeric(14,2) not null)",
@@ -126,6 +127,17 @@ public final class OutboxWriteBench implements AutoCloseable {
         throughput(report, g + ": entity raising an event vs JPA-entity peer", "JPA-entity peer", j.get("peer"),
                 j.get("entity"), Report.Goal.ratioAtLeast(1.0), "");
         p99(report, g + ": entity raising an event vs floor", "floor (JDBC INSERT)", j.get("floor"), j.get("entity"));
+        counters(report);
+    }
+
+    /** Commits and new connections per transaction of each JPA variant (explains a ratio, see DbCounters). */
+    void counters(Report report) throws Exception {
+        int n = 100;
+        report.add("outbox: database work per transaction", "floor", 0, 0, Report.Goal.none(), "JPA floor: "
+                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.FLOOR)) + "; JPA peer: "
+                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.PEER)) + "; publish: "
+                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.PUBLISH)) + "; entity: "
+                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.ENTITY)));
     }
 
     private static void throughput(Report report, String figure, String baselineName, AbRun.Figures baseline,
