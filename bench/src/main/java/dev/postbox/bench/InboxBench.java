@@ -25,6 +25,7 @@ final class InboxBench {
     }
 
     private final PostgresServer.Database db;
+    private final ThreadConnections pool;
     private final LocalJta jta;
     private final InboxRuntime runtime;
     private final Inbox inbox;
@@ -38,7 +39,8 @@ final class InboxBench {
                 "create table effect (id bigserial primary key, msg varchar(64) not null, amount int not null)",
                 "create table bench_dedup (scope varchar(128) not null, key varchar(255) not null, "
                         + "primary key (scope, key))");
-        jta = new LocalJta(new ThreadConnections(db.dataSource()));
+        pool = new ThreadConnections(db.dataSource());
+        jta = new LocalJta(pool);
         runtime = InboxRuntime.builder().dataSource(jta.dataSource()).transactions(new JtaTransactions(jta))
                 .config(InboxConfig.defaults()).build();
         inbox = runtime.inbox();
@@ -87,10 +89,10 @@ final class InboxBench {
 
         int n = 100;
         report.add("inbox: database work per message", "floor", 0, 0, Report.Goal.none(), "floor: "
-                + DbCounters.measure(db, n, (t, i) -> floor()) + "; void first delivery: "
-                + DbCounters.measure(db, n, (t, i) -> voidFirst()) + "; stored-result first delivery: "
-                + DbCounters.measure(db, n, (t, i) -> resultFirst()) + "; duplicate: "
-                + DbCounters.measure(db, n, (t, i) -> duplicate("bench", knownVoid)));
+                + DbCounters.measure(db, pool, n, (t, i) -> floor()) + "; void first delivery: "
+                + DbCounters.measure(db, pool, n, (t, i) -> voidFirst()) + "; stored-result first delivery: "
+                + DbCounters.measure(db, pool, n, (t, i) -> resultFirst()) + "; duplicate: "
+                + DbCounters.measure(db, pool, n, (t, i) -> duplicate("bench", knownVoid)));
 
         long rows = db.queryLong("select count(*) from postbox_inbox");
         long completed = db.queryLong("select count(*) from postbox_inbox where status = 'COMPLETED'");

@@ -51,6 +51,7 @@ public final class OutboxWriteBench implements AutoCloseable {
             + "\"timestamp\", headers, tracingspancontext) values (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?)";
 
     private final PostgresServer.Database db;
+    private final ThreadConnections pool;
     private final LocalJta jta;
     private final WeldContainer weld;
     private final Outbox outbox;
@@ -68,7 +69,8 @@ public final class OutboxWriteBench implements AutoCloseable {
                 "create table ledger (id bigserial primary key, account varchar(64), delta numeric(12,2))",
                 "insert into account select 'acc-' || i, 0 from generate_series(0, 63) i",
                 "insert into account select 'fee-' || i, 0 from generate_series(0, 63) i");
-        this.jta = new LocalJta(new ThreadConnections(db.dataSource()));
+        this.pool = new ThreadConnections(db.dataSource());
+        jta = new LocalJta(pool);
         BenchOutboxEnvironment.jta = jta;
         System.setProperty("postbox.outbox.datasource", "java:app/jdbc/bench");
         ConfigProviderResolver.instance().releaseConfig(ConfigProvider.getConfig());
@@ -98,6 +100,10 @@ public final class OutboxWriteBench implements AutoCloseable {
         throughput(report, g + ": Outbox.publish vs floor", "floor (JDBC INSERT)", one.get("floor"),
                 one.get("publish"), Report.Goal.ratioAtLeast(0.95), "");
         p99(report, g + ": Outbox.publish vs floor", "floor (JDBC INSERT)", one.get("floor"), one.get("publish"));
+
+        if (Boolean.getBoolean("bench.outbox.decompose")) {
+            decompose(report, ab);
+        }
 
         // 2. plain JDBC business transaction of five statements
         Map<String, AbRun.Operation> five = new LinkedHashMap<>();
@@ -134,10 +140,10 @@ public final class OutboxWriteBench implements AutoCloseable {
     void counters(Report report) throws Exception {
         int n = 100;
         report.add("outbox: database work per transaction", "floor", 0, 0, Report.Goal.none(), "JPA floor: "
-                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.FLOOR)) + "; JPA peer: "
-                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.PEER)) + "; publish: "
-                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.PUBLISH)) + "; entity: "
-                + DbCounters.measure(db, n, (t, i) -> jpaTx(t, Mode.ENTITY)));
+                + DbCounters.measure(db, pool, n, (t, i) -> jpaTx(t, Mode.FLOOR)) + "; JPA peer: "
+                + DbCounters.measure(db, pool, n, (t, i) -> jpaTx(t, Mode.PEER)) + "; publish: "
+                + DbCounters.measure(db, pool, n, (t, i) -> jpaTx(t, Mode.PUBLISH)) + "; entity: "
+                + DbCounters.measure(db, pool, n, (t, i) -> jpaTx(t, Mode.ENTITY)));
     }
 
     private static void throughput(Report report, String figure, String baselineName, AbRun.Figures baseline,
@@ -151,7 +157,28 @@ public final class OutboxWriteBench implements AutoCloseable {
                 Report.Goal.none(), "");
     }
 
-    private enum Mode { NONE, FLOOR, PEER, PUBLISH, ENTITY }
+    private enum Mode { NONE, FLOOR, FLOOR_SERIALIZED, FLOOR_BATCH, PEER, PUBLISH, ENTITY }
+
+    /**
+     * Where the gap between the floor and {@code Outbox.publish} goes (-Dbench.outbox.decompose=true): the floor
+     * plus JSON-B serialization of the payload in the transaction, the floor through addBatch/executeBatch (as
+     * Postbox's writer does), and publish.
+     */
+    private void decompose(Report report, AbRun ab) throws Exception {
+        Map<String, AbRun.Operation> steps = new LinkedHashMap<>();
+        steps.put("floor", (t, i) -> jdbcTx(t, i, 1, Mode.FLOOR));
+        steps.put("serialized", (t, i) -> jdbcTx(t, i, 1, Mode.FLOOR_SERIALIZED));
+        steps.put("batch", (t, i) -> jdbcTx(t, i, 1, Mode.FLOOR_BATCH));
+        steps.put("publish", (t, i) -> jdbcTx(t, i, 1, Mode.PUBLISH));
+        Map<String, AbRun.Figures> d = ab.runAll(steps);
+        String g = "outbox decomposition, JDBC 1-statement tx";
+        throughput(report, g + ": floor + JSON-B serialization", "floor (JDBC INSERT)", d.get("floor"),
+                d.get("serialized"), Report.Goal.none(), "");
+        throughput(report, g + ": floor through executeBatch", "floor (JDBC INSERT)", d.get("floor"),
+                d.get("batch"), Report.Goal.none(), "");
+        throughput(report, g + ": Outbox.publish", "floor (JDBC INSERT)", d.get("floor"), d.get("publish"),
+                Report.Goal.none(), "");
+    }
 
     private void jdbcTx(int thread, long i, int statements, Mode mode) throws Exception {
         String account = "acc-" + thread;
@@ -187,6 +214,25 @@ public final class OutboxWriteBench implements AutoCloseable {
             }
             if (mode == Mode.FLOOR) {
                 floorInsert(c, account + "-" + i);
+            } else if (mode == Mode.FLOOR_SERIALIZED || mode == Mode.FLOOR_BATCH) {
+                String payload = mode == Mode.FLOOR_SERIALIZED
+                        ? jsonb.toJson(new PaymentCaptured(id, account, BigDecimal.TEN, "EUR")) : preSerialized;
+                try (PreparedStatement insert = c.prepareStatement(FLOOR_SQL)) {
+                    insert.setObject(1, UuidV7.next());
+                    insert.setString(2, "Payment");
+                    insert.setString(3, account + "-" + i);
+                    insert.setString(4, "PaymentCaptured");
+                    insert.setString(5, payload);
+                    insert.setTimestamp(6, Timestamp.from(Instant.now()));
+                    insert.setString(7, "{}");
+                    insert.setString(8, null);
+                    if (mode == Mode.FLOOR_BATCH) {
+                        insert.addBatch();
+                        insert.executeBatch();
+                    } else {
+                        insert.executeUpdate();
+                    }
+                }
             } else if (mode == Mode.PUBLISH) {
                 outbox.publish(OutboxEvent.of("Payment", account + "-" + i, "PaymentCaptured",
                         new PaymentCaptured(id, account, BigDecimal.TEN, "EUR")));
