@@ -1,6 +1,7 @@
 package dev.postbox.bench;
 
 import dev.postbox.testkit.PostgresServer;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -12,11 +13,11 @@ import java.util.Locale;
  */
 final class DbCounters {
 
-    record PerOperation(double commits, double rollbacks, double sessions) {
+    record PerOperation(double commits, double rollbacks, double sessions, double clientCpuMicros) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.2f commits, %.2f rollbacks, %.2f new connections per operation (besides the thread's first)",
-                    commits, rollbacks, sessions);
+            return String.format(Locale.ROOT, "%.2f commits, %.2f rollbacks, %.2f new connections, %.0f us client "
+                    + "CPU per operation", commits, rollbacks, sessions, clientCpuMicros);
         }
     }
 
@@ -28,11 +29,14 @@ final class DbCounters {
             throws Exception {
         long[] before = read(db);
         long started = System.nanoTime();
+        long[] cpu = new long[1];
         Thread worker = new Thread(() -> {
             try {
+                long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 for (int i = 0; i < operations; i++) {
                     operation.run(0, i);
                 }
+                cpu[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart;
                 pool.closeCurrent(); // ends the session: its statistics are flushed now, not up to 10 s later
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -51,7 +55,7 @@ final class DbCounters {
             long background = idle[k] - after[k];
             per[k] = Math.max(0, work - background - (k == 2 ? 1 : 0)) / (double) operations;
         }
-        return new PerOperation(per[0], per[1], per[2]);
+        return new PerOperation(per[0], per[1], per[2], cpu[0] / 1000.0 / operations);
     }
 
     private static long[] read(PostgresServer.Database db) throws Exception {
