@@ -24,6 +24,14 @@ final class DbCounters {
     private DbCounters() {
     }
 
+    /**
+     * Waits until the statistics of earlier idle connections (the rounds' client threads) have been flushed:
+     * an idle backend flushes pending statistics only after 10 s, which would count them as this run's.
+     */
+    static void settle() throws InterruptedException {
+        Thread.sleep(11_000);
+    }
+
     static PerOperation measure(PostgresServer.Database db, ThreadConnections pool, int operations,
             AbRun.Operation operation)
             throws Exception {

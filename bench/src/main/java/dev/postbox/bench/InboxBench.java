@@ -88,6 +88,7 @@ final class InboxBench {
                 d.get("first").p50Millis(), d.get("duplicateResult").p50Millis(), Report.Goal.none(), "");
 
         int n = 100;
+        DbCounters.settle();
         report.add("inbox: database work per message", "floor", 0, 0, Report.Goal.none(), "floor: "
                 + DbCounters.measure(db, pool, n, (t, i) -> floor()) + "; void first delivery: "
                 + DbCounters.measure(db, pool, n, (t, i) -> voidFirst()) + "; stored-result first delivery: "

@@ -139,6 +139,7 @@ public final class OutboxWriteBench implements AutoCloseable {
     /** Commits and new connections per transaction of each JPA variant (explains a ratio, see DbCounters). */
     void counters(Report report) throws Exception {
         int n = 100;
+        DbCounters.settle();
         report.add("outbox: database work per transaction", "floor", 0, 0, Report.Goal.none(), "JPA floor: "
                 + DbCounters.measure(db, pool, n, (t, i) -> jpaTx(t, Mode.FLOOR)) + "; JPA peer: "
                 + DbCounters.measure(db, pool, n, (t, i) -> jpaTx(t, Mode.PEER)) + "; publish: "
