@@ -66,8 +66,8 @@ public final class BenchMain {
                 rt.availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getVmName(),
                 rt.maxMemory() >> 20);
-        System.out.printf(Locale.ROOT, "method: %d client threads, %d alternating A/B rounds of %d ms after one "
-                + "warm-up round each; embedded PostgreSQL 17 (synchronous_commit=on) on loopback%n",
+        System.out.printf(Locale.ROOT, "method: %d client threads, %d rotating rounds (A B C, B C A, ...) of %d ms after "
+                + "one warm-up round each; embedded PostgreSQL 17 (synchronous_commit=on) on loopback%n",
                 threads, rounds, roundMillis);
     }
 }
