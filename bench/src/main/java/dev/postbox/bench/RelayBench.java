@@ -238,6 +238,9 @@ public final class RelayBench {
     private record Paced(double[] ms, double rate) {
     }
 
+    /** Aggregates the latency events spread over (-Dbench.relay.latencyAggregates, default 10). */
+    private static final int LATENCY_AGGREGATES = Integer.getInteger("bench.relay.latencyAggregates", 10);
+
     /** Events before the measured ones (not counted): the topic and the consumer are warm when measuring. */
     private static final int WARM_EVENTS = 10;
 
@@ -268,7 +271,7 @@ public final class RelayBench {
                             UUID id = UUID.randomUUID();
                             insert.setObject(1, id);
                             insert.setString(2, aggregateType);
-                            insert.setString(3, "agg-" + (i % 10));
+                            insert.setString(3, "agg-" + (i % LATENCY_AGGREGATES));
                             insert.setString(4, "{\"seq\": " + i + ", \"pad\": \"" + PAD + "\"}");
                             insert.executeUpdate();
                             c.commit();
@@ -306,7 +309,7 @@ public final class RelayBench {
                 if (i >= WARM_EVENTS) {
                     sentAt.put(id.toString(), System.nanoTime());
                 }
-                raw.send(record("bench.raw.latency", "agg-" + (i % 10), i, id));
+                raw.send(record("bench.raw.latency", "agg-" + (i % LATENCY_AGGREGATES), i, id));
             }
             long end = System.nanoTime();
             return new Paced(receiver.latencies(sentAt, events), total / ((end - start) / 1e9));
