@@ -2,7 +2,9 @@ package dev.postbox.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,23 +44,42 @@ final class AbRun {
     }
 
     Result run(String name, Operation baseline, Operation candidate) throws Exception {
-        round(baseline); // warm-up, discarded
-        round(candidate);
-        List<double[]> base = new ArrayList<>();
-        List<double[]> cand = new ArrayList<>();
-        List<long[]> baseLat = new ArrayList<>();
-        List<long[]> candLat = new ArrayList<>();
+        Map<String, Operation> variants = new LinkedHashMap<>();
+        variants.put("baseline", baseline);
+        variants.put("candidate", candidate);
+        Map<String, Figures> figures = runAll(variants);
+        return new Result(name, figures.get("baseline"), figures.get("candidate"));
+    }
+
+    /**
+     * Runs several variants in rotating rounds: after one warm-up round each, every measured round runs all
+     * variants once, each round starting one variant later (A B C, B C A, C A B, …), so that drift of a noisy
+     * machine hits all of them equally.
+     *
+     * @return the figures of each variant, in the order given
+     */
+    Map<String, Figures> runAll(Map<String, Operation> variants) throws Exception {
+        List<String> names = new ArrayList<>(variants.keySet());
+        Map<String, List<double[]>> throughputs = new LinkedHashMap<>();
+        Map<String, List<long[]>> latencies = new LinkedHashMap<>();
+        for (String n : names) {
+            round(variants.get(n)); // warm-up, discarded
+            throughputs.put(n, new ArrayList<>());
+            latencies.put(n, new ArrayList<>());
+        }
         for (int r = 0; r < rounds; r++) {
-            boolean baselineFirst = r % 2 == 0;
-            for (int k = 0; k < 2; k++) {
-                boolean isBaseline = (k == 0) == baselineFirst;
-                long[] latencies = round(isBaseline ? baseline : candidate);
-                double throughput = latencies.length / (roundMillis / 1000.0);
-                (isBaseline ? base : cand).add(new double[] {throughput});
-                (isBaseline ? baseLat : candLat).add(latencies);
+            for (int k = 0; k < names.size(); k++) {
+                String n = names.get((r + k) % names.size());
+                long[] lat = round(variants.get(n));
+                throughputs.get(n).add(new double[] {lat.length / (roundMillis / 1000.0)});
+                latencies.get(n).add(lat);
             }
         }
-        return new Result(name, figures(base, baseLat), figures(cand, candLat));
+        Map<String, Figures> result = new LinkedHashMap<>();
+        for (String n : names) {
+            result.put(n, figures(throughputs.get(n), latencies.get(n)));
+        }
+        return result;
     }
 
     private static Figures figures(List<double[]> throughputs, List<long[]> latencies) {

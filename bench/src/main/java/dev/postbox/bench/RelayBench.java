@@ -20,6 +20,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.concurrent.Callable;
+import java.util.LinkedHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,7 +47,10 @@ public final class RelayBench {
     private final PostgresServer.Database db;
     private final KafkaBroker kafka;
 
-    RelayBench(PostgresServer server, KafkaBroker kafka) {
+    private final boolean quick;
+
+    RelayBench(PostgresServer server, KafkaBroker kafka, boolean quick) {
+        this.quick = quick;
         this.server = server;
         this.db = server.createDatabase("bench_relay");
         this.db.execute(Sql.script("V1_1__postbox_outbox.sql"), Sql.script("V1_3__postbox_relay.sql"));
@@ -53,12 +60,33 @@ public final class RelayBench {
     void run(Report report, int events, int aggregates, int rounds, Duration sustained) throws Exception {
         try (OutboxRelay relay = tuned(OutboxRelay.builder().jdbc(db.jdbcUrl(), db.user(), db.password())
                 .kafka(kafka.bootstrapServers())).build();
-                KafkaProducer<String, byte[]> raw = rawProducer()) {
+                KafkaProducer<String, byte[]> raw = rawProducer();
+                RelayPeers.DebeziumEventRouter debezium = new RelayPeers.DebeziumEventRouter(server, kafka);
+                RelayPeers.PollingRelay polling = new RelayPeers.PollingRelay(server, kafka)) {
             relay.start();
             awaitActive(relay);
-            double rawRate = throughput(report, relay, raw, events, aggregates, rounds);
+            awaitStreaming(debezium);
+            RelayPeers.Peer postbox = new RelayPeers.Peer() {
+                @Override
+                public long acknowledged() {
+                    return relay.status().eventsRelayed();
+                }
+
+                @Override
+                public PostgresServer.Database db() {
+                    return db;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            double rawRate = throughput(report, raw, postbox, debezium, polling, events, aggregates, rounds);
             decodingOnly(report, rawRate, events, aggregates, rounds);
-            latency(report, relay, raw, 300, 25);
+            int lightEvents = quick ? 100 : 300;
+            int heavyEvents = quick ? 2_000 : 5_000;
+            latency(report, raw, postbox, debezium, polling, lightEvents, 25);
+            latency(report, raw, postbox, debezium, polling, heavyEvents, 1_000);
             memory(report, relay, sustained);
         }
     }
@@ -77,44 +105,62 @@ public final class RelayBench {
                 .sink(event -> java.util.concurrent.CompletableFuture.completedFuture(null)).build()) {
             relay.start();
             awaitActive(relay);
-            relayBurst(other, relay, "Warm", events / 4, aggregates);
+            LongSupplier acked = () -> relay.status().eventsRelayed();
+            burst(other, acked, "Noop", events / 4, aggregates);
             double[] rates = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                rates[r] = relayBurst(other, relay, "Noop" + r, events, aggregates);
+                rates[r] = burst(other, acked, "Noop", events, aggregates);
             }
-            report.add("relay: events/s with a sink that acknowledges at once", rawRate, median(rates), "-",
-                    "reading and routing the log alone; baseline: the raw producer above");
+            report.add("relay: events/s with a sink that acknowledges at once", "raw producer", rawRate,
+                    median(rates), Report.Goal.none(), "reading and routing the log alone");
         }
     }
 
     // ---- throughput: N events committed at once, until the last acknowledgement
 
-    /** @return the raw producer's median rate, the baseline */
-    private double throughput(Report report, OutboxRelay relay, KafkaProducer<String, byte[]> raw, int events,
-            int aggregates, int rounds) throws Exception {
-        relayBurst(db, relay, "Warm", events / 4, aggregates);
-        rawBurst(raw, "bench.raw.warm", events / 4, aggregates);
-        double[] relayRates = new double[rounds];
-        double[] rawRates = new double[rounds];
+    /** @return the raw producer's median rate */
+    private double throughput(Report report, KafkaProducer<String, byte[]> raw, RelayPeers.Peer postbox,
+            RelayPeers.Peer debezium, RelayPeers.Peer polling, int events, int aggregates, int rounds)
+            throws Exception {
+        List<String> names = List.of("raw", "postbox", "debezium", "polling");
+        Map<String, Callable<Double>> bursts = new LinkedHashMap<>();
+        bursts.put("raw", () -> rawBurst(raw, "bench.raw.burst", events, aggregates));
+        bursts.put("postbox", () -> burst(postbox.db(), postbox::acknowledged, "Burst", events, aggregates));
+        bursts.put("debezium", () -> burst(debezium.db(), debezium::acknowledged, "DbzBurst", events, aggregates));
+        bursts.put("polling", () -> burst(polling.db(), polling::acknowledged, "PollBurst", events, aggregates));
+        // warm-up (creates the topics, so that no measured burst pays for that)
+        rawBurst(raw, "bench.raw.burst", events / 4, aggregates);
+        burst(postbox.db(), postbox::acknowledged, "Burst", events / 4, aggregates);
+        burst(debezium.db(), debezium::acknowledged, "DbzBurst", events / 4, aggregates);
+        burst(polling.db(), polling::acknowledged, "PollBurst", events / 4, aggregates);
+        Map<String, double[]> rates = new LinkedHashMap<>();
+        names.forEach(n -> rates.put(n, new double[rounds]));
         for (int r = 0; r < rounds; r++) {
-            // alternate which goes first, so drift hits both
-            if (r % 2 == 0) {
-                rawRates[r] = rawBurst(raw, "bench.raw." + r, events, aggregates);
-                relayRates[r] = relayBurst(db, relay, "Burst" + r, events, aggregates);
-            } else {
-                relayRates[r] = relayBurst(db, relay, "Burst" + r, events, aggregates);
-                rawRates[r] = rawBurst(raw, "bench.raw." + r, events, aggregates);
+            for (int k = 0; k < names.size(); k++) { // rotate which goes first, so drift hits all
+                String n = names.get((r + k) % names.size());
+                rates.get(n)[r] = bursts.get(n).call();
             }
         }
-        report.add("relay: events/s, " + events + " committed at once -> Kafka ack", median(rawRates),
-                median(relayRates), ">= 0.5x", "baseline: raw idempotent acks=all producer, same records; "
-                        + aggregates + " aggregates");
-        return median(rawRates);
+        double rawRate = median(rates.get("raw"));
+        double relayRate = median(rates.get("postbox"));
+        String what = "relay: events/s, " + events + " committed at once -> Kafka ack, " + aggregates + " aggregates";
+        report.add(what, "raw idempotent acks=all producer", rawRate, relayRate, Report.Goal.ratioAtLeast(0.6),
+                "same records");
+        report.add(what, "Debezium + EventRouter peer", median(rates.get("debezium")), relayRate,
+                Report.Goal.ratioAtLeast(1.0), "");
+        report.add(what, "polling relay (SKIP LOCKED)", median(rates.get("polling")), relayRate,
+                Report.Goal.ratioAtLeast(2.0), "");
+        report.add("relay peers: Debezium + EventRouter vs raw producer (events/s)", "raw producer", rawRate,
+                median(rates.get("debezium")), Report.Goal.none(), "for reference");
+        report.add("relay peers: polling relay vs raw producer (events/s)", "raw producer", rawRate,
+                median(rates.get("polling")), Report.Goal.none(), "for reference; batches of "
+                        + RelayPeers.PollingRelay.BATCH);
+        return rawRate;
     }
 
-    private double relayBurst(PostgresServer.Database db, OutboxRelay relay, String aggregateType, int events,
+    private double burst(PostgresServer.Database db, LongSupplier acknowledged, String aggregateType, int events,
             int aggregates) throws Exception {
-        long before = relay.status().eventsRelayed();
+        long before = acknowledged.getAsLong();
         long start;
         try (Connection c = db.dataSource().getConnection();
                 PreparedStatement insert = c.prepareStatement("insert into outbox_event (id, aggregatetype, "
@@ -129,10 +175,11 @@ public final class RelayBench {
             start = System.nanoTime();
             c.commit();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (relay.status().eventsRelayed() < before + events) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (acknowledged.getAsLong() < before + events) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("relay did not relay " + events + " events in 120 s: " + relay.status());
+                throw new IllegalStateException(aggregateType + ": not all of " + events + " events acknowledged in "
+                        + "180 s (" + (acknowledged.getAsLong() - before) + ")");
             }
             Thread.sleep(1);
         }
@@ -159,50 +206,120 @@ public final class RelayBench {
         return events / ((System.nanoTime() - start) / 1e9);
     }
 
-    // ---- latency at light load: commit (or send) -> a consumer in this JVM has it
+    // ---- latency at a steady rate: commit (or send) -> a consumer in this JVM has it
 
-    private void latency(Report report, OutboxRelay relay, KafkaProducer<String, byte[]> raw, int events,
-            int perSecond) throws Exception {
-        double[] relayMs = relayLatencies(events, perSecond);
-        double[] rawMs = rawLatencies(raw, events, perSecond);
-        report.add("relay: end-to-end latency p50 (ms), " + perSecond + " events/s", percentile(rawMs, 0.5),
-                percentile(relayMs, 0.5), "p50 <= 50 ms", "commit -> consumer; baseline send -> consumer");
-        report.add("relay: end-to-end latency p99 (ms), " + perSecond + " events/s", percentile(rawMs, 0.99),
-                percentile(relayMs, 0.99), "-", "");
+    private void latency(Report report, KafkaProducer<String, byte[]> raw, RelayPeers.Peer postbox,
+            RelayPeers.Peer debezium, RelayPeers.Peer polling, int events, int perSecond) throws Exception {
+        Paced rawMs = rawLatencies(raw, events, perSecond);
+        Paced relayMs = dbLatencies(postbox, "Latency", events, perSecond);
+        Paced dbzMs = dbLatencies(debezium, "DbzLatency", events, perSecond);
+        Paced pollMs = dbLatencies(polling, "PollLatency", events, perSecond);
+        String at = perSecond + " events/s";
+        String note = String.format(java.util.Locale.ROOT, "commit -> consumer, one event per transaction"
+                + (perSecond >= 200 ? " from 4 writers" : "") + "; "
+                + "achieved rates: postbox %.0f, Debezium %.0f, polling %.0f, raw %.0f events/s", relayMs.rate,
+                dbzMs.rate, pollMs.rate, rawMs.rate);
+        boolean light = perSecond <= 25;
+        report.add("relay: latency p50 (ms), " + at, "raw producer (send -> consumer)", percentile(rawMs.ms, 0.5),
+                percentile(relayMs.ms, 0.5), light ? Report.Goal.valueAtMost(15, "ms") : Report.Goal.none(), note);
+        report.add("relay: latency p99 (ms), " + at, "raw producer (send -> consumer)", percentile(rawMs.ms, 0.99),
+                percentile(relayMs.ms, 0.99), light ? Report.Goal.valueAtMost(40, "ms") : Report.Goal.none(), "");
+        report.add("relay: latency p50 (ms), " + at, "Debezium + EventRouter peer", percentile(dbzMs.ms, 0.5),
+                percentile(relayMs.ms, 0.5), Report.Goal.none(), "");
+        report.add("relay: latency p99 (ms), " + at, "Debezium + EventRouter peer", percentile(dbzMs.ms, 0.99),
+                percentile(relayMs.ms, 0.99), Report.Goal.none(), "");
+        report.add("relay: latency p50 (ms), " + at, "polling relay (SKIP LOCKED)", percentile(pollMs.ms, 0.5),
+                percentile(relayMs.ms, 0.5), Report.Goal.lower(), "");
+        report.add("relay: latency p99 (ms), " + at, "polling relay (SKIP LOCKED)", percentile(pollMs.ms, 0.99),
+                percentile(relayMs.ms, 0.99), Report.Goal.none(), "");
     }
 
-    private double[] relayLatencies(int events, int perSecond) throws Exception {
+    /** Latencies in ms, sorted, and the rate the writer achieved. */
+    private record Paced(double[] ms, double rate) {
+    }
+
+    /** Aggregates the latency events spread over (-Dbench.relay.latencyAggregates, default 10). */
+    private static final int LATENCY_AGGREGATES = Integer.getInteger("bench.relay.latencyAggregates", 10);
+
+    /** Events before the measured ones (not counted): the topic and the consumer are warm when measuring. */
+    private static final int WARM_EVENTS = 10;
+
+    /**
+     * Writes {@code events} events at {@code perSecond}, one per transaction; from 200 events/s on with four
+     * writer threads (own connections, interleaved schedule), as one connection cannot commit 1,000 times a second
+     * on a loaded machine.
+     */
+    private Paced dbLatencies(RelayPeers.Peer peer, String aggregateType, int events, int perSecond)
+            throws Exception {
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        try (Receiver receiver = new Receiver("outbox.event.Latency")) {
-            try (Connection c = db.dataSource().getConnection();
-                    PreparedStatement insert = c.prepareStatement("insert into outbox_event (id, aggregatetype, "
-                            + "aggregateid, type, payload) values (?, 'Latency', ?, 'Tick', ?::jsonb)")) {
-                c.setAutoCommit(false);
-                for (int i = 0; i < events; i++) {
-                    UUID id = UUID.randomUUID();
-                    insert.setObject(1, id);
-                    insert.setString(2, "agg-" + (i % 10));
-                    insert.setString(3, "{\"seq\": " + i + ", \"pad\": \"" + PAD + "\"}");
-                    insert.executeUpdate();
-                    c.commit();
-                    committedAt.put(id.toString(), System.nanoTime());
-                    Thread.sleep(1000 / perSecond);
-                }
+        int writers = perSecond >= 200 ? 4 : 1;
+        int total = events + WARM_EVENTS;
+        long period = 1_000_000_000L / perSecond;
+        try (Receiver receiver = new Receiver(peer.topic(aggregateType))) {
+            long start = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            for (int w = 0; w < writers; w++) {
+                int first = w;
+                Thread t = new Thread(() -> {
+                    try (Connection c = peer.db().dataSource().getConnection();
+                            PreparedStatement insert = c.prepareStatement("insert into outbox_event (id, "
+                                    + "aggregatetype, aggregateid, type, payload) values (?, ?, ?, 'Tick', ?::jsonb)")) {
+                        c.setAutoCommit(false);
+                        for (int i = first; i < total; i += writers) {
+                            pace(start + i * period);
+                            UUID id = UUID.randomUUID();
+                            insert.setObject(1, id);
+                            insert.setString(2, aggregateType);
+                            insert.setString(3, "agg-" + (i % LATENCY_AGGREGATES));
+                            insert.setString(4, "{\"seq\": " + i + ", \"pad\": \"" + PAD + "\"}");
+                            insert.executeUpdate();
+                            c.commit();
+                            if (i >= WARM_EVENTS) {
+                                committedAt.put(id.toString(), System.nanoTime());
+                            }
+                        }
+                    } catch (Exception e) {
+                        failure.set(e);
+                    }
+                }, "bench-writer-" + w);
+                t.start();
+                threads.add(t);
             }
-            return receiver.latencies(committedAt, events);
+            for (Thread t : threads) {
+                t.join();
+            }
+            long end = System.nanoTime();
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            return new Paced(receiver.latencies(committedAt, events), total / ((end - start) / 1e9));
         }
     }
 
-    private double[] rawLatencies(KafkaProducer<String, byte[]> raw, int events, int perSecond) throws Exception {
+    private Paced rawLatencies(KafkaProducer<String, byte[]> raw, int events, int perSecond) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        int total = events + WARM_EVENTS;
         try (Receiver receiver = new Receiver("bench.raw.latency")) {
-            for (int i = 0; i < events; i++) {
+            long period = 1_000_000_000L / perSecond;
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                pace(start + i * period);
                 UUID id = UUID.randomUUID();
-                sentAt.put(id.toString(), System.nanoTime());
-                raw.send(record("bench.raw.latency", "agg-" + (i % 10), i, id));
-                Thread.sleep(1000 / perSecond);
+                if (i >= WARM_EVENTS) {
+                    sentAt.put(id.toString(), System.nanoTime());
+                }
+                raw.send(record("bench.raw.latency", "agg-" + (i % LATENCY_AGGREGATES), i, id));
             }
-            return receiver.latencies(sentAt, events);
+            long end = System.nanoTime();
+            return new Paced(receiver.latencies(sentAt, events), total / ((end - start) / 1e9));
+        }
+    }
+
+    private static void pace(long dueNanos) {
+        long wait;
+        while ((wait = dueNanos - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
         }
     }
 
@@ -295,7 +412,7 @@ public final class RelayBench {
         long last = samples.get(samples.size() - 1);
         long max = samples.stream().mapToLong(Long::longValue).max().orElse(last);
         report.add("relay: heap after GC (MiB), " + duration.toSeconds() + " s at ~1,000 events/s", first / 1048576.0,
-                last / 1048576.0, "stable (~1.0x)", "first vs last of " + samples.size() + " samples, max "
+                last / 1048576.0, Report.Goal.ratioAtMost(1.05), "first vs last of " + samples.size() + " samples, max "
                         + (max / 1048576) + " MiB; whole JVM incl. the in-process broker; " + (batch * 100)
                         + " events");
     }
@@ -338,6 +455,16 @@ public final class RelayBench {
         r.headers().add(new RecordHeader("id", id.toString().getBytes(StandardCharsets.UTF_8)));
         r.headers().add(new RecordHeader("type", "Tick".getBytes(StandardCharsets.UTF_8)));
         return r;
+    }
+
+    private static void awaitStreaming(RelayPeers.DebeziumEventRouter peer) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!peer.streaming()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the Debezium peer did not start streaming in 60 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitActive(OutboxRelay relay) throws InterruptedException {

@@ -47,6 +47,15 @@ final class ThreadConnections implements DataSource {
                 });
     }
 
+    /** Closes this thread's physical connection (its backend then flushes its statistics at once). */
+    void closeCurrent() throws SQLException {
+        Connection c = connections.get();
+        connections.remove();
+        if (c != null) {
+            c.close();
+        }
+    }
+
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         return getConnection();
