@@ -29,7 +29,9 @@ final class InboxBench {
                 "create table effect (id bigserial primary key, msg varchar(64) not null, amount int not null)");
         jta = new LocalJta(new ThreadConnections(db.dataSource()));
         runtime = InboxRuntime.builder().dataSource(jta.dataSource()).transactions(new JtaTransactions(jta))
-                .config(InboxConfig.defaults()).build();
+                // the steady state: not the start-up window in which first deliveries are claimed (CrashWatch)
+                .config(InboxConfig.from(k -> k.equals(InboxConfig.CLAIM_FIRST_DELIVERIES_AFTER_START.name())
+                        ? java.util.Optional.of("0s") : java.util.Optional.empty())).build();
         inbox = runtime.inbox();
         inbox.register("bench", payload -> {
             applyEffect(payload.substring(8, payload.indexOf('"', 8)));

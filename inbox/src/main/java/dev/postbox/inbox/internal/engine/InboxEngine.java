@@ -50,6 +50,11 @@ import javax.sql.DataSource;
  *       data error, integrity violation, JAX-RS 4xx, JSON-B binding error) and neither {@code retryOn} nor
  *       {@code abortOn} names it: JAX-RS method / other caller</td><td>COMPLETED with a 422 answer / DEAD</td>
  *       <td>{@code onFailure} → {@code onDefinite}</td></tr>
+ *   <tr><td>(none)</td><td>first delivery, handler still running after the mark-after time (timer, own
+ *       transaction)</td><td>IN_PROGRESS (attempt 1, leased)</td><td>{@code firstDelivery} → {@link CrashWatch}
+ *       </td></tr>
+ *   <tr><td>(none)</td><td>first delivery within the claim window after start-up</td>
+ *       <td>IN_PROGRESS (attempt 1, leased), then as a claimed attempt</td><td>{@link #execute}</td></tr>
  *   <tr><td>(none)</td><td>{@code Inbox.receive}</td><td>RECEIVED (due now)</td><td>{@link #receive}</td></tr>
  *   <tr><td>(none)</td><td>a delivery on the claim path finds the record gone (purged meanwhile)</td>
  *       <td>IN_PROGRESS (attempt 1, leased)</td><td>{@code claimOrAnswer}</td></tr>
@@ -75,6 +80,10 @@ import javax.sql.DataSource;
  * before the same commit. A concurrent duplicate cannot get the lock and is told the key is in progress (409); a
  * later one finds the committed record and gets the stored result. The record and the handler's work commit or
  * roll back together. A crash during the handler leaves nothing behind: the sender's redelivery runs it again.
+ * Two exceptions make a crash count as an attempt ({@link CrashWatch}): a handler still running after
+ * {@code postbox.inbox.first-delivery.mark-after} has its record committed IN_PROGRESS by a timer in a short
+ * transaction of its own (the first delivery then completes or fails that record, fenced by its token), and for
+ * {@code postbox.inbox.first-delivery.claim-after-start} after start-up first deliveries take the claim path.
  *
  * <p><b>A key with a record</b> (retry due, received, replayed, a crashed claim) goes through a claim:
  * <ol>
@@ -103,6 +112,7 @@ public final class InboxEngine {
     private final Transactions tx;
     private final Duration lease;
     private final DoubleSupplier random;
+    private final CrashWatch crashWatch;
 
     /**
      * @param dataSource hands out the current transaction's connection (a JTA data source)
@@ -111,23 +121,37 @@ public final class InboxEngine {
      * @param random source of the backoff's jitter, in [0, 1)
      */
     public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random) {
+        this(dataSource, table, tx, lease, random, CrashWatch.OFF);
+    }
+
+    /** @param crashWatch when a first delivery leaves a trace that survives a crash of this JVM */
+    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random,
+            CrashWatch crashWatch) {
         this.store = new InboxStore(dataSource, table);
         this.queries = new InboxQueries(dataSource, table);
         this.tx = tx;
         this.lease = lease;
         this.random = random;
+        this.crashWatch = crashWatch;
     }
 
     /** Runs the invocation once per (scope, key), or answers from its record. */
     public Outcome execute(Invocation inv) throws Exception {
-        Outcome first = firstDelivery(inv);
+        // right after start-up a first delivery commits its record before the handler runs (see CrashWatch)
+        boolean claimFirst = crashWatch.claimsFirstDeliveries();
+        Outcome first = claimFirst ? null : firstDelivery(inv);
         if (first != null) {
             if (first.replayed()) {
                 LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
             }
             return first;
         }
-        Decision decision = tx.requiresNew(() -> claimOrAnswer(inv));
+        Decision decision = tx.requiresNew(() -> {
+            if (claimFirst && !store.lockKeyAndFind(inv.scope(), inv.key()).locked()) {
+                throw inProgress(inv.scope(), inv.key()); // a first delivery of the key runs elsewhere
+            }
+            return claimOrAnswer(inv);
+        });
         if (decision.answer != null) {
             LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
             return new Outcome(inv.codec().decode(decision.answer), true, decision.answer, decision.recordId);
@@ -144,6 +168,7 @@ public final class InboxEngine {
      */
     private Outcome firstDelivery(Invocation inv) throws Exception {
         NewRecord record = newRecord(inv);
+        UUID token = UUID.randomUUID(); // the claim token of the record, should a slow handler's be committed
         HandlerStart start = new HandlerStart();
         FirstRun run;
         try {
@@ -159,10 +184,22 @@ public final class InboxEngine {
                     throw inProgress(inv.scope(), inv.key());
                 }
                 start.at = peek.startedAt();
-                Object value = inv.body().call();
+                CrashWatch.Mark mark = crashWatch.watch(() -> tx.requiresNew(
+                        () -> store.insertClaimed(record, token, lease)));
+                Object value;
+                try {
+                    value = inv.body().call();
+                } finally {
+                    start.marked = mark.stop();
+                }
                 StoredResult result = encode(inv.codec(), value);
                 start.ownStatement = true;
-                if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
+                if (start.marked) {
+                    // a slow handler's record was committed IN_PROGRESS meanwhile: complete it, fenced
+                    if (!store.complete(record.id(), token, result, inv.policy().retention())) {
+                        throw new LeaseLostException();
+                    }
+                } else if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
                     throw new RecordAppearedException(); // e.g. Inbox.receive of the same key: roll back, claim
                 }
                 start.ownStatement = false;
@@ -176,9 +213,17 @@ public final class InboxEngine {
             if (start.at == null) {
                 throw rethrowable(failure); // the handler never ran (409, database down): nothing to record
             }
+            if (failure instanceof LeaseLostException) {
+                throw leaseLost(inv.scope(), inv.key(), 1);
+            }
+            FailedAttempt at = new FailedAttempt(inv.scope(), inv.key(), record.id(), 1, record.maxAttempts(),
+                    start.ownStatement);
+            if (start.marked) {
+                throw onFailure(at, inv.policy(), inv.codec(), failure, inv.deferrable(),
+                        claimedRecorder(record.id(), token, inv.policy()));
+            }
             Instant startedAt = start.at;
-            throw onFailure(new FailedAttempt(inv.scope(), inv.key(), record.id(), 1, record.maxAttempts(),
-                    start.ownStatement), inv.policy(), inv.codec(), failure, inv.deferrable(), new Recorder() {
+            throw onFailure(at, inv.policy(), inv.codec(), failure, inv.deferrable(), new Recorder() {
                         // The attempt's transaction rolled back and released the key: wait for it again, so that
                         // a delivery that started meanwhile finishes (and records its outcome) before this one.
                         @Override
@@ -425,26 +470,35 @@ public final class InboxEngine {
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
             if (failure instanceof LeaseLostException) {
-                String where = Messages.where(scope, key);
-                LOG.warning(() -> "attempt " + claim.attempt() + " of " + where
-                        + " lost its lease to another worker; its transaction was rolled back");
-                throw new DuplicateInProgressException(scope, key, "the lease of " + where
-                        + " expired and another worker took the record over; this attempt was rolled back");
+                throw leaseLost(scope, key, claim.attempt());
             }
             throw onFailure(new FailedAttempt(scope, key, claim.id(), claim.attempt(), claim.maxAttempts(),
-                    attempt.ownStatement), policy, codec, failure, deferrable, new Recorder() {
-                        @Override
-                        public boolean answer(StoredResult answer, String error) throws Exception {
-                            return tx.requiresNew(() -> store.complete(claim.id(), claim.token(), answer,
-                                    policy.retention(), error));
-                        }
-
-                        @Override
-                        public boolean fail(String error, Duration delay, boolean dead) throws Exception {
-                            return tx.requiresNew(() -> store.fail(claim.id(), claim.token(), error, delay, dead));
-                        }
-                    });
+                    attempt.ownStatement), policy, codec, failure, deferrable,
+                    claimedRecorder(claim.id(), claim.token(), policy));
         }
+    }
+
+    private static DuplicateInProgressException leaseLost(String scope, String key, int attempt) {
+        String where = Messages.where(scope, key);
+        LOG.warning(() -> "attempt " + attempt + " of " + where
+                + " lost its lease to another worker; its transaction was rolled back");
+        return new DuplicateInProgressException(scope, key, "the lease of " + where
+                + " expired and another worker took the record over; this attempt was rolled back");
+    }
+
+    /** Records the outcome of a failed attempt on its claimed record, fenced by the claim token. */
+    private Recorder claimedRecorder(UUID id, UUID token, Policy policy) {
+        return new Recorder() {
+            @Override
+            public boolean answer(StoredResult answer, String error) throws Exception {
+                return tx.requiresNew(() -> store.complete(id, token, answer, policy.retention(), error));
+            }
+
+            @Override
+            public boolean fail(String error, Duration delay, boolean dead) throws Exception {
+                return tx.requiresNew(() -> store.fail(id, token, error, delay, dead));
+            }
+        };
     }
 
     /** Where a failed attempt is recorded: on its claimed record, or as a new record for a first delivery. */
@@ -625,6 +679,8 @@ public final class InboxEngine {
         Instant at;
         /** True while the inbox's own statement of the attempt runs: its failure is never a definite answer. */
         boolean ownStatement;
+        /** The handler was slow and its record committed IN_PROGRESS meanwhile ({@link CrashWatch}). */
+        boolean marked;
     }
 
     /** What the claim transaction decided. */
