@@ -147,8 +147,12 @@ public final class InboxEngine {
             return first;
         }
         Decision decision = tx.requiresNew(() -> {
-            if (claimFirst && !store.lockKeyAndFind(inv.scope(), inv.key()).locked()) {
-                throw inProgress(inv.scope(), inv.key()); // a first delivery of the key runs elsewhere
+            if (claimFirst) {
+                KeyPeek peek = store.lockKeyAndFind(inv.scope(), inv.key());
+                if (peek.row().isEmpty() && !peek.locked()) {
+                    throw inProgress(inv.scope(), inv.key()); // a first delivery of the key runs elsewhere
+                }
+                // with a record, the lock does not matter (another duplicate may hold it briefly): the record says
             }
             return claimOrAnswer(inv);
         });
