@@ -42,7 +42,9 @@ final class InboxBench {
         pool = new ThreadConnections(db.dataSource());
         jta = new LocalJta(pool);
         runtime = InboxRuntime.builder().dataSource(jta.dataSource()).transactions(new JtaTransactions(jta))
-                .config(InboxConfig.defaults()).build();
+                // the steady state: not the start-up window in which first deliveries are claimed (CrashWatch)
+                .config(InboxConfig.from(k -> k.equals(InboxConfig.CLAIM_FIRST_DELIVERIES_AFTER_START.name())
+                        ? java.util.Optional.of("0s") : java.util.Optional.empty())).build();
         inbox = runtime.inbox();
         inbox.register("bench", payload -> {
             applyEffect(msg(payload));

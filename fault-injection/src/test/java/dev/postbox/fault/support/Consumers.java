@@ -47,6 +47,8 @@ public final class Consumers {
     public static InboxRuntime inbox(FaultDatabase db, LocalJta tm, Map<String, String> config, Clock clock,
             BeforeEffect beforeEffect) {
         Map<String, String> values = new HashMap<>(config);
+        // the scenarios are about the steady state: first deliveries not claimed as in the minute after start-up
+        values.putIfAbsent(InboxConfig.CLAIM_FIRST_DELIVERIES_AFTER_START.name(), "0s");
         InboxRuntime runtime = InboxRuntime.builder()
                 .dataSource(tm.dataSource())
                 .transactions(new JtaTransactions(tm))

@@ -64,6 +64,18 @@ public final class InboxConfig {
             .defaultValue("1048576")
             .description("Largest payload (UTF-8 JSON of the arguments or raw body) accepted; larger is rejected "
                     + "before any row is written.");
+    public static final ConfigKey<Duration> MARK_FIRST_DELIVERY_AFTER = ConfigKey.durationOrZero(PREFIX
+                    + "first-delivery.mark-after")
+            .defaultValue("PT1S")
+            .description("A first delivery whose handler still runs after this long has its record committed "
+                    + "IN_PROGRESS (attempt 1, under the lease) in a short transaction of its own, so that a hang or "
+                    + "a crash of the JVM from then on counts as an attempt; 0 turns it off.");
+    public static final ConfigKey<Duration> CLAIM_FIRST_DELIVERIES_AFTER_START = ConfigKey.durationOrZero(PREFIX
+                    + "first-delivery.claim-after-start")
+            .defaultValue("PT1M")
+            .description("For this long after the inbox starts, first deliveries commit their record IN_PROGRESS "
+                    + "before the handler runs, so that a message that crashes the JVM at once counts an attempt "
+                    + "on each restart and ends DEAD; 0 turns it off.");
     public static final ConfigKey<Integer> MAX_ATTEMPTS = ConfigKey.integer(PREFIX + "max-attempts", 1,
                     Integer.MAX_VALUE)
             .defaultValue("5")
@@ -102,6 +114,7 @@ public final class InboxConfig {
     /** The inbox's keys in README order, plus the per-scope templates (documented in prose). */
     public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, SCHEDULER_ENABLED,
             POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE, MAX_PAYLOAD_BYTES,
+            MARK_FIRST_DELIVERY_AFTER, CLAIM_FIRST_DELIVERIES_AFTER_START,
             MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SCHEME, WEBHOOK_SECRETS,
             WEBHOOK_TOLERANCE))
             .alsoAccepting(SCOPED);
@@ -125,6 +138,8 @@ public final class InboxConfig {
     private final Duration purgeInterval;
     private final int purgeBatchSize;
     private final int maxPayloadBytes;
+    private final Duration markFirstDeliveryAfter;
+    private final Duration claimFirstDeliveriesAfterStart;
     private final PolicySpec globalPolicy;
 
     private InboxConfig(ConfigSource source) {
@@ -138,6 +153,8 @@ public final class InboxConfig {
         this.purgeInterval = reader.get(PURGE_INTERVAL);
         this.purgeBatchSize = reader.get(PURGE_BATCH_SIZE);
         this.maxPayloadBytes = reader.get(MAX_PAYLOAD_BYTES);
+        this.markFirstDeliveryAfter = reader.get(MARK_FIRST_DELIVERY_AFTER);
+        this.claimFirstDeliveriesAfterStart = reader.get(CLAIM_FIRST_DELIVERIES_AFTER_START);
         PolicySpec global = readSpec(null);
         this.globalPolicy = PolicySpec.BUILT_IN.overriddenBy(global);
         globalPolicy.toPolicy("postbox.inbox.*", new Class<?>[0], new Class<?>[0]); // validates combinations
@@ -206,6 +223,16 @@ public final class InboxConfig {
 
     public int maxPayloadBytes() {
         return maxPayloadBytes;
+    }
+
+    /** {@value #PREFIX}{@code first-delivery.mark-after}; zero: off. */
+    public Duration markFirstDeliveryAfter() {
+        return markFirstDeliveryAfter;
+    }
+
+    /** {@value #PREFIX}{@code first-delivery.claim-after-start}; zero: off. */
+    public Duration claimFirstDeliveriesAfterStart() {
+        return claimFirstDeliveriesAfterStart;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.postbox.inbox.internal;
 
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.internal.engine.CrashWatch;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
 import dev.postbox.inbox.internal.engine.RetryScheduler;
@@ -37,7 +38,9 @@ public final class InboxRuntime implements AutoCloseable {
         this.config = b.config;
         this.jsonb = b.jsonb != null ? b.jsonb : JsonbBuilder.create();
         this.engine = new InboxEngine(Objects.requireNonNull(b.dataSource, "dataSource"), config.table(),
-                Objects.requireNonNull(b.transactions, "transactions"), config.lease(), b.random);
+                Objects.requireNonNull(b.transactions, "transactions"), config.lease(), b.random,
+                new CrashWatch(config.markFirstDeliveryAfter(), config.claimFirstDeliveriesAfterStart(),
+                        this::crashWatchTimer));
         this.scheduler = new RetryScheduler(engine, registry, config);
         this.history = new DefaultInboxHistory(engine, registry, config);
         this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock);
@@ -87,6 +90,25 @@ public final class InboxRuntime implements AutoCloseable {
     }
 
     private ScheduledExecutorService ownExecutor;
+    private ScheduledExecutorService ownTimer;
+
+    /**
+     * Where slow first deliveries' records are committed: the container's executor, else a thread of its own
+     * (not the scheduler's, which runs retries and would delay a mark behind a handler).
+     */
+    private synchronized ScheduledExecutorService crashWatchTimer() {
+        if (executor != null) {
+            return executor;
+        }
+        if (ownTimer == null) {
+            ownTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "postbox-inbox-crash-watch");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return ownTimer;
+    }
 
     private ScheduledExecutorService ownExecutor() {
         ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -100,6 +122,10 @@ public final class InboxRuntime implements AutoCloseable {
     @Override
     public synchronized void close() {
         scheduler.stop();
+        if (ownTimer != null) {
+            ownTimer.shutdownNow();
+            ownTimer = null;
+        }
         if (ownsExecutor && ownExecutor != null) {
             ownExecutor.shutdown();
             try {

@@ -36,9 +36,14 @@ public final class InboxDatabase {
         }
     }
 
-    /** A runtime whose scheduler is not started (tests drive it), with the given configuration on top of defaults. */
+    /**
+     * A runtime whose scheduler is not started (tests drive it), with the given configuration on top of defaults.
+     * First deliveries are not claimed in a start-up window (CrashWatch) unless the configuration says so: these
+     * tests are about the steady state, which every runtime reaches a minute after start.
+     */
     public InboxRuntime runtime(Map<String, String> config) {
         Map<String, String> values = new HashMap<>(config);
+        values.putIfAbsent(InboxConfig.CLAIM_FIRST_DELIVERIES_AFTER_START.name(), "0s");
         return InboxRuntime.builder()
                 .dataSource(jta.dataSource())
                 .transactions(new JtaTransactions(jta))

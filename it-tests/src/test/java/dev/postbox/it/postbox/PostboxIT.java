@@ -212,6 +212,25 @@ class PostboxIT {
         assertThat(count("payment where id = 'p-nokey'")).isZero();
     }
 
+    @Test
+    void aValueTooLongForTheApplicationsColumnIsA422ThatIsReplayedAndNeverRetried() {
+        // payment.account is varchar(64); the insert is flushed by Hibernate at the inbox transaction's commit, so
+        // the data error arrives inside the server's RollbackException / TransactionalException wrappers
+        String account = "acct-" + "x".repeat(95);
+        Http.Response first = createPayment("key-too-long", "p-too-long", account, 5);
+        Http.Response again = createPayment("key-too-long", "p-too-long", account, 5);
+
+        assertThat(first.status()).as(first.body()).isEqualTo(422);
+        assertThat(first.body()).contains("\"failure\":\"data-exception\"", "\"sqlState\":\"22001\"")
+                .doesNotContain(account);
+        assertThat(again.status()).isEqualTo(422);
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(count("payment where id = 'p-too-long'")).isZero();
+        assertThat(count("postbox_inbox where idempotency_key = 'key-too-long' and status = 'COMPLETED' "
+                + "and http_status = 422 and attempts = 1 and next_attempt_at is null")).isOne();
+    }
+
     // --- rollback and atomicity on the server ---
 
     @Test

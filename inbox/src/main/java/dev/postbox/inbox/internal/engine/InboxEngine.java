@@ -46,6 +46,15 @@ import javax.sql.DataSource;
  *       <td>{@code firstDelivery}</td></tr>
  *   <tr><td>(none)</td><td>first delivery, handler fails: retryable, attempts left / otherwise</td>
  *       <td>FAILED / DEAD</td><td>{@code firstDelivery} → {@code onFailure}</td></tr>
+ *   <tr><td>(none), IN_PROGRESS</td><td>an attempt fails with a failure no retry can fix ({@link DefiniteFailure}:
+ *       data error, integrity violation, JAX-RS 4xx, JSON-B binding error) and neither {@code retryOn} nor
+ *       {@code abortOn} names it: JAX-RS method / other caller</td><td>COMPLETED with a 422 answer / DEAD</td>
+ *       <td>{@code onFailure} → {@code onDefinite}</td></tr>
+ *   <tr><td>(none)</td><td>first delivery, handler still running after the mark-after time (timer, own
+ *       transaction)</td><td>IN_PROGRESS (attempt 1, leased)</td><td>{@code firstDelivery} → {@link CrashWatch}
+ *       </td></tr>
+ *   <tr><td>(none)</td><td>first delivery within the claim window after start-up</td>
+ *       <td>IN_PROGRESS (attempt 1, leased), then as a claimed attempt</td><td>{@link #execute}</td></tr>
  *   <tr><td>(none)</td><td>{@code Inbox.receive}</td><td>RECEIVED (due now)</td><td>{@link #receive}</td></tr>
  *   <tr><td>(none)</td><td>a delivery on the claim path finds the record gone (purged meanwhile)</td>
  *       <td>IN_PROGRESS (attempt 1, leased)</td><td>{@code claimOrAnswer}</td></tr>
@@ -71,6 +80,10 @@ import javax.sql.DataSource;
  * before the same commit. A concurrent duplicate cannot get the lock and is told the key is in progress (409); a
  * later one finds the committed record and gets the stored result. The record and the handler's work commit or
  * roll back together. A crash during the handler leaves nothing behind: the sender's redelivery runs it again.
+ * Two exceptions make a crash count as an attempt ({@link CrashWatch}): a handler still running after
+ * {@code postbox.inbox.first-delivery.mark-after} has its record committed IN_PROGRESS by a timer in a short
+ * transaction of its own (the first delivery then completes or fails that record, fenced by its token), and for
+ * {@code postbox.inbox.first-delivery.claim-after-start} after start-up first deliveries take the claim path.
  *
  * <p><b>A key with a record</b> (retry due, received, replayed, a crashed claim) goes through a claim:
  * <ol>
@@ -99,6 +112,7 @@ public final class InboxEngine {
     private final Transactions tx;
     private final Duration lease;
     private final DoubleSupplier random;
+    private final CrashWatch crashWatch;
 
     /**
      * @param dataSource hands out the current transaction's connection (a JTA data source)
@@ -107,23 +121,41 @@ public final class InboxEngine {
      * @param random source of the backoff's jitter, in [0, 1)
      */
     public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random) {
+        this(dataSource, table, tx, lease, random, CrashWatch.OFF);
+    }
+
+    /** @param crashWatch when a first delivery leaves a trace that survives a crash of this JVM */
+    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random,
+            CrashWatch crashWatch) {
         this.store = new InboxStore(dataSource, table);
         this.queries = new InboxQueries(dataSource, table);
         this.tx = tx;
         this.lease = lease;
         this.random = random;
+        this.crashWatch = crashWatch;
     }
 
     /** Runs the invocation once per (scope, key), or answers from its record. */
     public Outcome execute(Invocation inv) throws Exception {
-        Outcome first = firstDelivery(inv);
+        // right after start-up a first delivery commits its record before the handler runs (see CrashWatch)
+        boolean claimFirst = crashWatch.claimsFirstDeliveries();
+        Outcome first = claimFirst ? null : firstDelivery(inv);
         if (first != null) {
             if (first.replayed()) {
                 LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
             }
             return first;
         }
-        Decision decision = tx.requiresNew(() -> claimOrAnswer(inv));
+        Decision decision = tx.requiresNew(() -> {
+            if (claimFirst) {
+                KeyPeek peek = store.lockKeyAndFind(inv.scope(), inv.key());
+                if (peek.row().isEmpty() && !peek.locked()) {
+                    throw inProgress(inv.scope(), inv.key()); // a first delivery of the key runs elsewhere
+                }
+                // with a record, the lock does not matter (another duplicate may hold it briefly): the record says
+            }
+            return claimOrAnswer(inv);
+        });
         if (decision.answer != null) {
             LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
             return new Outcome(inv.codec().decode(decision.answer), true, decision.answer, decision.recordId);
@@ -140,6 +172,7 @@ public final class InboxEngine {
      */
     private Outcome firstDelivery(Invocation inv) throws Exception {
         NewRecord record = newRecord(inv);
+        UUID token = UUID.randomUUID(); // the claim token of the record, should a slow handler's be committed
         HandlerStart start = new HandlerStart();
         FirstRun run;
         try {
@@ -155,11 +188,25 @@ public final class InboxEngine {
                     throw inProgress(inv.scope(), inv.key());
                 }
                 start.at = peek.startedAt();
-                Object value = inv.body().call();
+                CrashWatch.Mark mark = crashWatch.watch(() -> tx.requiresNew(
+                        () -> store.insertClaimed(record, token, lease)));
+                Object value;
+                try {
+                    value = inv.body().call();
+                } finally {
+                    start.marked = mark.stop();
+                }
                 StoredResult result = encode(inv.codec(), value);
-                if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
+                start.ownStatement = true;
+                if (start.marked) {
+                    // a slow handler's record was committed IN_PROGRESS meanwhile: complete it, fenced
+                    if (!store.complete(record.id(), token, result, inv.policy().retention())) {
+                        throw new LeaseLostException();
+                    }
+                } else if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
                     throw new RecordAppearedException(); // e.g. Inbox.receive of the same key: roll back, claim
                 }
+                start.ownStatement = false;
                 return FirstRun.ran(value, result, record.id());
             });
         } catch (Throwable thrown) {
@@ -170,16 +217,25 @@ public final class InboxEngine {
             if (start.at == null) {
                 throw rethrowable(failure); // the handler never ran (409, database down): nothing to record
             }
+            if (failure instanceof LeaseLostException) {
+                throw leaseLost(inv.scope(), inv.key(), 1);
+            }
+            FailedAttempt at = new FailedAttempt(inv.scope(), inv.key(), record.id(), 1, record.maxAttempts(),
+                    start.ownStatement);
+            if (start.marked) {
+                throw onFailure(at, inv.policy(), inv.codec(), failure, inv.deferrable(),
+                        claimedRecorder(record.id(), token, inv.policy()));
+            }
             Instant startedAt = start.at;
-            throw onFailure(inv.scope(), inv.key(), 1, record.maxAttempts(), inv.policy(), inv.codec(), failure,
-                    inv.deferrable(), new Recorder() {
+            throw onFailure(at, inv.policy(), inv.codec(), failure, inv.deferrable(), new Recorder() {
                         // The attempt's transaction rolled back and released the key: wait for it again, so that
                         // a delivery that started meanwhile finishes (and records its outcome) before this one.
                         @Override
-                        public boolean answer(StoredResult answer) throws Exception {
+                        public boolean answer(StoredResult answer, String error) throws Exception {
                             return tx.requiresNew(() -> {
                                 store.lockKey(inv.scope(), inv.key());
-                                return store.insertCompleted(record, answer, inv.policy().retention(), startedAt);
+                                return store.insertCompleted(record, answer, inv.policy().retention(), startedAt,
+                                        error);
                             });
                         }
 
@@ -402,45 +458,60 @@ public final class InboxEngine {
      */
     public Outcome run(String scope, String key, Claim claim, Policy policy, ResultCodec codec, Callable<Object> body,
             boolean deferrable) throws Exception {
+        HandlerStart attempt = new HandlerStart();
         try {
             return tx.requiresNew(() -> {
                 Object value = body.call();
                 StoredResult result = encode(codec, value);
+                attempt.ownStatement = true;
                 if (!store.complete(claim.id(), claim.token(), result, policy.retention())) {
                     // another worker owns the record now: roll back so the effect is not applied twice
                     throw new LeaseLostException();
                 }
+                attempt.ownStatement = false;
                 return new Outcome(value, false, result, claim.id());
             });
         } catch (Throwable thrown) {
             Throwable failure = unwrap(thrown);
             if (failure instanceof LeaseLostException) {
-                String where = Messages.where(scope, key);
-                LOG.warning(() -> "attempt " + claim.attempt() + " of " + where
-                        + " lost its lease to another worker; its transaction was rolled back");
-                throw new DuplicateInProgressException(scope, key, "the lease of " + where
-                        + " expired and another worker took the record over; this attempt was rolled back");
+                throw leaseLost(scope, key, claim.attempt());
             }
-            throw onFailure(scope, key, claim.attempt(), claim.maxAttempts(), policy, codec, failure, deferrable,
-                    new Recorder() {
-                        @Override
-                        public boolean answer(StoredResult answer) throws Exception {
-                            return tx.requiresNew(() -> store.complete(claim.id(), claim.token(), answer,
-                                    policy.retention()));
-                        }
-
-                        @Override
-                        public boolean fail(String error, Duration delay, boolean dead) throws Exception {
-                            return tx.requiresNew(() -> store.fail(claim.id(), claim.token(), error, delay, dead));
-                        }
-                    });
+            throw onFailure(new FailedAttempt(scope, key, claim.id(), claim.attempt(), claim.maxAttempts(),
+                    attempt.ownStatement), policy, codec, failure, deferrable,
+                    claimedRecorder(claim.id(), claim.token(), policy));
         }
+    }
+
+    private static DuplicateInProgressException leaseLost(String scope, String key, int attempt) {
+        String where = Messages.where(scope, key);
+        LOG.warning(() -> "attempt " + attempt + " of " + where
+                + " lost its lease to another worker; its transaction was rolled back");
+        return new DuplicateInProgressException(scope, key, "the lease of " + where
+                + " expired and another worker took the record over; this attempt was rolled back");
+    }
+
+    /** Records the outcome of a failed attempt on its claimed record, fenced by the claim token. */
+    private Recorder claimedRecorder(UUID id, UUID token, Policy policy) {
+        return new Recorder() {
+            @Override
+            public boolean answer(StoredResult answer, String error) throws Exception {
+                return tx.requiresNew(() -> store.complete(id, token, answer, policy.retention(), error));
+            }
+
+            @Override
+            public boolean fail(String error, Duration delay, boolean dead) throws Exception {
+                return tx.requiresNew(() -> store.fail(id, token, error, delay, dead));
+            }
+        };
     }
 
     /** Where a failed attempt is recorded: on its claimed record, or as a new record for a first delivery. */
     private interface Recorder {
-        /** Stores an answer (an HTTP 4xx) as the result; false when another worker owns the key now. */
-        boolean answer(StoredResult answer) throws Exception;
+        /**
+         * Stores an answer (an HTTP 4xx) as the result, with a note on the failure behind it (null: none); false
+         * when another worker owns the key now.
+         */
+        boolean answer(StoredResult answer, String error) throws Exception;
 
         /** Records the failure; false when another worker owns the key now (nothing changed). */
         boolean fail(String error, Duration delay, boolean dead) throws Exception;
@@ -454,35 +525,50 @@ public final class InboxEngine {
         }
     }
 
-    private Exception onFailure(String scope, String key, int attempt, int maxAttempts, Policy policy,
-            ResultCodec codec, Throwable failure, boolean deferrable, Recorder recorder) throws Exception {
+    /**
+     * Which attempt failed: its record, number and budget, and whether the failure came from the inbox's own
+     * statement in the attempt's transaction (then it is the inbox's problem, never a definite answer).
+     */
+    private record FailedAttempt(String scope, String key, UUID recordId, int attempt, int maxAttempts,
+            boolean ownStatement) {
+        String where() {
+            return Messages.where(scope, key);
+        }
+    }
+
+    private Exception onFailure(FailedAttempt at, Policy policy, ResultCodec codec, Throwable failure,
+            boolean deferrable, Recorder recorder) throws Exception {
         StoredResult answer = codec.answerFor(failure);
         if (answer != null) {
             // an HTTP 4xx is an answer, not a failure: the business work rolled back, duplicates get the same
-            recorder.answer(answer);
+            recorder.answer(answer, null);
             return rethrowable(failure);
         }
         boolean retryable = !(failure instanceof PermanentFailure) && policy.isRetryable(failure);
+        Optional<DefiniteFailure> definite = at.ownStatement() ? Optional.empty() : DefiniteFailure.classify(failure);
+        if (definite.isPresent()) {
+            // retryOn/abortOn name the type wherever it is in the chain (a JDBC error arrives wrapped)
+            if (policy.abortsOnCauseOf(failure)) {
+                retryable = false;
+            } else if (policy.retriesExplicitlyOn(failure)) {
+                retryable = true;
+            } else {
+                return onDefinite(at, codec, failure, definite.get(), recorder);
+            }
+        }
+        int attempt = at.attempt();
+        int maxAttempts = at.maxAttempts();
         boolean dead = !retryable || attempt >= maxAttempts;
         Duration delay = dead || !deferrable ? null : policy.backoff().delayBeforeRetry(attempt, random);
         String error = Failures.describe(failure);
-        String where = Messages.where(scope, key);
-        try {
-            boolean recorded = recorder.fail(error, delay, dead);
-            if (!recorded) {
-                LOG.warning(() -> "failure of attempt " + attempt + " of " + where
-                        + " not recorded: another worker took the record over (" + error + ")");
-            }
-        } catch (Exception e) {
-            // The record stays IN_PROGRESS; when its lease expires it is retried (or taken over by a redelivery).
-            LOG.log(Level.SEVERE, "could not record the failure of " + where
-                    + "; the record will be retried after its lease (" + lease + ") expires", e);
-            failure.addSuppressed(e);
+        String where = at.where();
+        if (!record(at, failure, () -> recorder.fail(error, delay, dead), error)) {
             return rethrowable(failure);
         }
         if (dead) {
+            boolean notRetryable = !retryable;
             LOG.warning(() -> where + " is DEAD after attempt " + attempt + " of " + maxAttempts
-                    + (retryable ? "" : " (not retryable)") + ": " + error
+                    + (notRetryable ? " (not retryable)" : "") + ": " + error
                     + "; replay it through InboxHistory once fixed");
             return rethrowable(failure);
         }
@@ -493,7 +579,58 @@ public final class InboxEngine {
         }
         LOG.info(() -> "attempt " + attempt + " of " + maxAttempts + " of " + where + " failed, next attempt in "
                 + delay + ": " + error);
-        return new ProcessingDeferredException(scope, key, attempt, Instant.now().plus(delay), failure);
+        return new ProcessingDeferredException(at.scope(), at.key(), attempt, Instant.now().plus(delay), failure);
+    }
+
+    /**
+     * A failure no retry can fix: recorded at once, never deferred. A caller with an answer form for it (a
+     * JAX-RS method: 422) gets that answer stored as the result (COMPLETED, replayed to duplicates); any other
+     * caller gets the original exception and the record is DEAD (duplicates get {@link ProcessingDeadException}).
+     * One WARNING line, without a stack trace or the failure's message (which may quote data).
+     */
+    private Exception onDefinite(FailedAttempt at, ResultCodec codec, Throwable failure, DefiniteFailure definite,
+            Recorder recorder) throws Exception {
+        String error = "not retried, a " + definite.summary() + " no retry can fix: " + Failures.describe(failure);
+        StoredResult answer = codec.definiteAnswer(definite);
+        String line = at.where() + " (record " + at.recordId() + ") failed on attempt " + at.attempt()
+                + " with a " + definite.summary() + " that no retry can fix; ";
+        if (answer != null) {
+            if (record(at, failure, () -> recorder.answer(answer, error), error)) {
+                LOG.warning(line + "answered HTTP " + answer.httpStatus() + ", stored for duplicates");
+            }
+            return codec.definiteAnswerFailure(answer);
+        }
+        if (record(at, failure, () -> recorder.fail(error, null, true), error)) {
+            LOG.warning(line + "the record is DEAD; replay it through InboxHistory once the cause is fixed");
+        }
+        return rethrowable(failure);
+    }
+
+    /** A write of a failed attempt's outcome. */
+    @FunctionalInterface
+    private interface Write {
+        boolean run() throws Exception;
+    }
+
+    /**
+     * Records an attempt's outcome; false (logged) when it was not recorded: another worker took the record over,
+     * or the write failed (the record stays IN_PROGRESS and is retried when its lease expires).
+     */
+    private boolean record(FailedAttempt at, Throwable failure, Write write, String error) {
+        try {
+            if (write.run()) {
+                return true;
+            }
+            LOG.warning(() -> "failure of attempt " + at.attempt() + " of " + at.where()
+                    + " not recorded: another worker took the record over (" + error + ")");
+            return true;
+        } catch (Exception e) {
+            // The record stays IN_PROGRESS; when its lease expires it is retried (or taken over by a redelivery).
+            LOG.log(Level.SEVERE, "could not record the failure of " + at.where()
+                    + "; the record will be retried after its lease (" + lease + ") expires", e);
+            failure.addSuppressed(e);
+            return false;
+        }
     }
 
     /** Callers rethrow what this returns; errors and other throwables are wrapped or sneaked through. */
@@ -544,6 +681,10 @@ public final class InboxEngine {
      */
     private static final class HandlerStart {
         Instant at;
+        /** True while the inbox's own statement of the attempt runs: its failure is never a definite answer. */
+        boolean ownStatement;
+        /** The handler was slow and its record committed IN_PROGRESS meanwhile ({@link CrashWatch}). */
+        boolean marked;
     }
 
     /** What the claim transaction decided. */

@@ -17,4 +17,21 @@ public interface ResultCodec {
     default StoredResult answerFor(Throwable failure) {
         return null;
     }
+
+    /**
+     * The answer stored for a failure that no retry can fix ({@link DefiniteFailure}), or null when this kind of
+     * caller has no answer for it: the record then goes DEAD and the caller gets the original exception. JAX-RS
+     * methods answer 422 with a problem body; a duplicate gets the same answer, replayed.
+     */
+    default StoredResult definiteAnswer(DefiniteFailure failure) {
+        return null;
+    }
+
+    /**
+     * What the first caller gets for a {@link #definiteAnswer} just stored: the same as a duplicate's replay,
+     * without the replay mark.
+     */
+    default Exception definiteAnswerFailure(StoredResult answer) {
+        throw new UnsupportedOperationException("this codec stores no definite answers");
+    }
 }

@@ -83,8 +83,15 @@ public final class JaxRs {
 
     /** RFC 9457 problem details, written by hand: no JSON provider needed for a few strings. */
     static String problem(int status, String title, String detail) {
-        return "{\"type\":\"about:blank\",\"title\":" + quote(title) + ",\"status\":" + status + ",\"detail\":"
-                + quote(detail) + "}";
+        return problem(status, title, detail, java.util.Map.of());
+    }
+
+    /** Problem details with extension members (RFC 9457 section 3.2), in the map's order. */
+    static String problem(int status, String title, String detail, java.util.Map<String, String> members) {
+        StringBuilder json = new StringBuilder("{\"type\":\"about:blank\",\"title\":").append(quote(title))
+                .append(",\"status\":").append(status).append(",\"detail\":").append(quote(detail));
+        members.forEach((name, value) -> json.append(',').append(quote(name)).append(':').append(quote(value)));
+        return json.append('}').toString();
     }
 
     private static String quote(String s) {

@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.http;
 
+import dev.postbox.inbox.internal.engine.DefiniteFailure;
 import dev.postbox.inbox.internal.engine.JsonResultCodec;
 import dev.postbox.inbox.internal.store.StoredResult;
 import jakarta.json.bind.Jsonb;
@@ -14,9 +15,12 @@ import java.util.Map;
 /**
  * Results of JAX-RS resource methods: a {@link Response} is stored as status, Content-Type/Location and body; a
  * POJO as JSON with status 200; a {@link WebApplicationException} with a 4xx status is an answer too (stored,
- * and rethrown to duplicates), not a failure to retry.
+ * and rethrown to duplicates), not a failure to retry; so is a failure that no retry can fix (a data error, an
+ * integrity violation, a binding error: 422, see {@link #definiteAnswer}).
  */
 public final class JaxRsResultCodec extends JsonResultCodec {
+
+    private static final int UNPROCESSABLE = 422;
 
     private final boolean returnsResponse;
 
@@ -54,6 +58,35 @@ public final class JaxRsResultCodec extends JsonResultCodec {
             }
         }
         return null;
+    }
+
+    /**
+     * 422 Unprocessable Content with an RFC 9457 problem body that names the class of the failure (and the
+     * SQLState of a database error) but not its message: a database error's text may quote the offending values,
+     * and this body is stored and sent to every duplicate. Not 409 for a unique violation: Postbox answers 409 with
+     * Retry-After to a duplicate in progress, and clients retry on it.
+     */
+    @Override
+    public StoredResult definiteAnswer(DefiniteFailure failure) {
+        Map<String, String> members = new LinkedHashMap<>();
+        members.put("failure", failure.kind().code());
+        if (failure.sqlState() != null) {
+            members.put("sqlState", failure.sqlState());
+        }
+        String cause = failure.sqlState() != null ? " (SQLState " + failure.sqlState() + ")"
+                : failure.httpStatus() != 0 ? " (HTTP " + failure.httpStatus() + " from a call it made)" : "";
+        String detail = "the request failed with a " + failure.kind().title() + cause
+                + " that no retry can fix; the same request gets this answer again";
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(HttpHeaders.CONTENT_TYPE, JaxRs.PROBLEM_JSON);
+        return new StoredResult(JaxRs.problem(UNPROCESSABLE, "Request cannot be processed", detail, members),
+                StoredResult.ERROR, UNPROCESSABLE, headers);
+    }
+
+    @Override
+    public Exception definiteAnswerFailure(StoredResult answer) {
+        return new WebApplicationException("HTTP " + answer.httpStatus() + ": " + answer.body(),
+                toResponse(answer).build());
     }
 
     private StoredResult encodeResponse(Response response, String format) {

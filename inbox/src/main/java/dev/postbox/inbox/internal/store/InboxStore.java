@@ -137,12 +137,21 @@ public final class InboxStore {
      */
     public boolean insertCompleted(NewRecord r, StoredResult result, Duration retention, Instant startedAt)
             throws SQLException {
+        return insertCompleted(r, result, retention, startedAt, null);
+    }
+
+    /**
+     * As {@link #insertCompleted(NewRecord, StoredResult, Duration, Instant)}, with a note on why the answer is a
+     * failure (a definite failure answered 422) in {@code last_error} and the history entry; null for none.
+     */
+    public boolean insertCompleted(NewRecord r, StoredResult result, Duration retention, Instant startedAt,
+            String error) throws SQLException {
         String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
                 + "max_attempts, started_at, handler, arguments, result, result_format, http_status, http_headers, "
-                + "completed_at, expires_at, history) VALUES (?, ?, ?, ?, 'COMPLETED', 1, ?, ?, ?, ?, ?, ?, ?, "
-                + "?::jsonb, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond', "
+                + "completed_at, expires_at, last_error, history) VALUES (?, ?, ?, ?, 'COMPLETED', 1, ?, ?, ?, ?, ?, "
+                + "?, ?, ?::jsonb, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond', ?, "
                 + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
-                + "'endedAt', clock_timestamp(), 'outcome', 'COMPLETED', 'error', NULL::text))) "
+                + "'endedAt', clock_timestamp(), 'outcome', 'COMPLETED', 'error', ?::text))) "
                 + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int i = newRecord(ps, r);
@@ -159,7 +168,9 @@ public final class InboxStore {
             }
             ps.setString(i++, result.headers().isEmpty() ? null : headersJson(result.headers()));
             ps.setLong(i++, retention.toMillis());
-            ps.setObject(i, started);
+            ps.setString(i++, Failures.shorten(error, MAX_ERROR));
+            ps.setObject(i++, started);
+            ps.setString(i, Failures.shorten(error, MAX_HISTORY_ERROR));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -317,9 +328,15 @@ public final class InboxStore {
      * nothing) when another worker took the record over, in which case the caller must roll back.
      */
     public boolean complete(UUID id, UUID token, StoredResult result, Duration retention) throws SQLException {
+        return complete(id, token, result, retention, null);
+    }
+
+    /** As {@link #complete(UUID, UUID, StoredResult, Duration)}, with a note for {@code last_error} and history. */
+    public boolean complete(UUID id, UUID token, StoredResult result, Duration retention, String error)
+            throws SQLException {
         String sql = "UPDATE " + table + " SET status = 'COMPLETED', result = ?, result_format = ?, http_status = ?, "
                 + "http_headers = ?::jsonb, claim_token = NULL, locked_until = NULL, next_attempt_at = NULL, "
-                + "last_error = NULL, completed_at = clock_timestamp(), updated_at = clock_timestamp(), "
+                + "last_error = ?, completed_at = clock_timestamp(), updated_at = clock_timestamp(), "
                 + "expires_at = clock_timestamp() + ? * interval '1 millisecond', " + APPEND_HISTORY
                 + " WHERE id = ? AND claim_token = ? AND status = 'IN_PROGRESS'";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -331,11 +348,12 @@ public final class InboxStore {
                 ps.setInt(3, result.httpStatus());
             }
             ps.setString(4, result.headers().isEmpty() ? null : headersJson(result.headers()));
-            ps.setLong(5, retention.toMillis());
-            ps.setString(6, "COMPLETED");
-            ps.setNull(7, Types.VARCHAR);
-            ps.setObject(8, id);
-            ps.setObject(9, token);
+            ps.setString(5, Failures.shorten(error, MAX_ERROR));
+            ps.setLong(6, retention.toMillis());
+            ps.setString(7, "COMPLETED");
+            ps.setString(8, Failures.shorten(error, MAX_HISTORY_ERROR));
+            ps.setObject(9, id);
+            ps.setObject(10, token);
             return ps.executeUpdate() == 1;
         }
     }
