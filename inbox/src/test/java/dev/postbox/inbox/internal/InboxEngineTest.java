@@ -44,6 +44,7 @@ class InboxEngineTest {
                 "postbox.inbox.\"flaky\".backoff-factor", "3",
                 "postbox.inbox.\"flaky\".jitter", "0",
                 "postbox.inbox.\"waiting\".initial-delay", "PT1H", // a retry that never comes due during the test
+                "postbox.inbox.\"waiting\".jitter", "0", // the test asserts the delay: 1 h, not 1 h +/- 20 %
                 "postbox.inbox.\"broken\".max-attempts", "3",
                 "postbox.inbox.\"broken\".initial-delay", "PT0.001S",
                 "postbox.inbox.\"no-overlap\".initial-delay", "PT0.005S",
