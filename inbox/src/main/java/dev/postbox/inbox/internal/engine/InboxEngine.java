@@ -17,6 +17,7 @@ import dev.postbox.inbox.internal.store.InboxStore;
 import dev.postbox.inbox.internal.store.KeyPeek;
 import dev.postbox.inbox.internal.store.NewRecord;
 import dev.postbox.inbox.internal.store.StoredResult;
+import dev.postbox.inbox.internal.steps.StepRunner;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
@@ -99,19 +100,23 @@ public final class InboxEngine {
     private final Transactions tx;
     private final Duration lease;
     private final DoubleSupplier random;
+    private final StepRunner steps;
 
     /**
      * @param dataSource hands out the current transaction's connection (a JTA data source)
      * @param table an already validated table name
      * @param lease how long a claimed attempt may run before another worker may take the record over
      * @param random source of the backoff's jitter, in [0, 1)
+     * @param steps binds each handler call to its record's recorded steps ({@code dev.postbox.inbox.Steps})
      */
-    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random) {
+    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random,
+            StepRunner steps) {
         this.store = new InboxStore(dataSource, table);
         this.queries = new InboxQueries(dataSource, table);
         this.tx = tx;
         this.lease = lease;
         this.random = random;
+        this.steps = steps;
     }
 
     /** Runs the invocation once per (scope, key), or answers from its record. */
@@ -155,7 +160,7 @@ public final class InboxEngine {
                     throw inProgress(inv.scope(), inv.key());
                 }
                 start.at = peek.startedAt();
-                Object value = inv.body().call();
+                Object value = steps.call(inv.scope(), inv.key(), 1, inv.body());
                 StoredResult result = encode(inv.codec(), value);
                 if (!store.insertCompleted(record, result, inv.policy().retention(), peek.startedAt())) {
                     throw new RecordAppearedException(); // e.g. Inbox.receive of the same key: roll back, claim
@@ -381,6 +386,14 @@ public final class InboxEngine {
         return tx.requiresNew(() -> store.purgeExpired(batch));
     }
 
+    /**
+     * Deletes up to {@code batch} step rows whose record is gone and that are older than {@code retention}, in
+     * one transaction. @return rows deleted
+     */
+    public int purgeOrphanSteps(Duration retention, int batch) throws Exception {
+        return steps.purgeOrphans(retention, batch);
+    }
+
     /** A read of the table for people ({@code InboxHistory}). */
     @FunctionalInterface
     public interface Read<T> {
@@ -404,7 +417,7 @@ public final class InboxEngine {
             boolean deferrable) throws Exception {
         try {
             return tx.requiresNew(() -> {
-                Object value = body.call();
+                Object value = steps.call(scope, key, claim.attempt(), body);
                 StoredResult result = encode(codec, value);
                 if (!store.complete(claim.id(), claim.token(), result, policy.retention())) {
                     // another worker owns the record now: roll back so the effect is not applied twice
