@@ -232,6 +232,40 @@ class InboxStepsTest {
     }
 
     @Test
+    void aTakeOverOfACrashedWorkersRecordReusesTheStepsItCompleted() throws Exception {
+        String scope = "takeover";
+        AtomicInteger reserves = new AtomicInteger();
+        AtomicInteger charges = new AtomicInteger();
+        inbox.register(scope, payload -> {
+            String hold = steps.run("reserve", String.class, () -> "hold-" + reserves.incrementAndGet());
+            String charge = steps.run("charge", String.class, () -> "ch-" + charges.incrementAndGet());
+            return hold + " " + charge;
+        });
+        // what a worker that died inside step 2 of its first claimed attempt leaves: the record IN_PROGRESS with an
+        // expired lease, and step 1 committed
+        database.db.execute("INSERT INTO postbox_inbox (id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts, locked_until, claim_token, started_at, handler, arguments) VALUES "
+                + "(gen_random_uuid(), 'takeover', 'tk-1', '"
+                + dev.postbox.inbox.internal.json.CanonicalJson.sha256("{}") + "', 'IN_PROGRESS', 1, 3, "
+                + "clock_timestamp() - interval '1 second', gen_random_uuid(), clock_timestamp() - interval "
+                + "'1 minute', 'scope:takeover', '{}')",
+                "INSERT INTO postbox_inbox_step (scope, idempotency_key, seq, name, status, attempt, result, "
+                + "started_at, duration_ms) VALUES ('takeover', 'tk-1', 1, 'reserve', 'COMPLETED', 1, '\"hold-0\"', "
+                + "clock_timestamp() - interval '50 seconds', 12)");
+
+        assertThat(runtime.scheduler().runDue()).isEqualTo(1);
+        InboxRecord done = inbox.history().find(scope, "tk-1").orElseThrow();
+        assertThat(done.status()).isEqualTo(InboxStatus.COMPLETED);
+        assertThat(done.history()).extracting(InboxAttempt::outcome).containsExactly("LEASE_EXPIRED", "COMPLETED");
+        assertThat(reserves).hasValue(0); // the crashed worker's step 1 was not run again
+        assertThat(charges).hasValue(1);
+        assertThat(inbox.process(scope, "tk-1", "{}", String.class).value()).isEqualTo("hold-0 ch-1");
+        assertThat(inbox.history().steps(done.id())).extracting(InboxStep::name, InboxStep::attempt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("reserve", 1),
+                        org.assertj.core.groups.Tuple.tuple("charge", 2));
+    }
+
+    @Test
     void aLongJobResumesFromItsSavedCursorAndShowsItsProgress() throws Exception {
         String scope = "import";
         List<Integer> processed = new CopyOnWriteArrayList<>();
