@@ -35,7 +35,7 @@ final class InboxBench {
 
     InboxBench(PostgresServer server) {
         db = server.createDatabase("bench_inbox");
-        db.execute(Sql.script("V1_2__postbox_inbox.sql"),
+        db.execute(Sql.script("V1_2__postbox_inbox.sql"), Sql.script("V1_4__postbox_inbox_steps.sql"),
                 "create table effect (id bigserial primary key, msg varchar(64) not null, amount int not null)",
                 "create table bench_dedup (scope varchar(128) not null, key varchar(255) not null, "
                         + "primary key (scope, key))");

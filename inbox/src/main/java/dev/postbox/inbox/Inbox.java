@@ -86,4 +86,10 @@ public interface Inbox {
 
     /** History and replay of records. */
     InboxHistory history();
+
+    /**
+     * The recorded {@link Steps} of the record processed on the calling thread (the same object as the injectable
+     * {@code Steps} bean), for handlers that are not CDI beans.
+     */
+    Steps steps();
 }

@@ -18,6 +18,21 @@ public interface InboxHistory {
     Optional<InboxRecord> find(String scope, String key);
 
     /**
+     * Every run of the record's recorded {@link Steps}, in step order (a step's failed runs before its completed
+     * one): name, outcome, attempt, start, duration, stored result or error. Empty when the record used no steps.
+     *
+     * @throws java.util.NoSuchElementException when there is no such record
+     */
+    List<InboxStep> steps(UUID id);
+
+    /**
+     * The progress and cursor the record's handler last recorded ({@link Steps#progress}, {@link Steps#saveCursor}).
+     *
+     * @throws java.util.NoSuchElementException when there is no such record
+     */
+    Optional<InboxProgress> progress(UUID id);
+
+    /**
      * Gives a {@link InboxStatus#DEAD} record a new budget of attempts. When its handler is registered here (a
      * method with deferred retries, or an {@link Inbox#register registered} scope) the record becomes
      * {@link InboxStatus#RECEIVED} and the scheduler runs it soon; otherwise it becomes

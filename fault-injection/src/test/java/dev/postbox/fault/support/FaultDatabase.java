@@ -17,8 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * One scenario's database: the shipped DDL of outbox (V1_1), inbox (V1_2) and relay (V1_3), a business table the
- * producer writes to, and the consumer's effect table. The effect table has no unique constraint on purpose: a
+ * One scenario's database: the shipped DDL of outbox (V1_1), inbox (V1_2), relay (V1_3) and inbox steps (V1_4), a
+ * business table the producer writes to, and the consumer's effect table. The effect table has no unique constraint on purpose: a
  * second effect of the same event must show up as a second row, not be hidden by the database.
  */
 public final class FaultDatabase {
@@ -39,7 +39,7 @@ public final class FaultDatabase {
     public static FaultDatabase create(PostgresServer server, String prefix) {
         FaultDatabase d = new FaultDatabase(server.createDatabase(prefix));
         d.db.execute(shipped("db/postbox/V1_1__postbox_outbox.sql"), shipped("db/postbox/V1_2__postbox_inbox.sql"),
-                shipped("db/postbox/V1_3__postbox_relay.sql"),
+                shipped("db/postbox/V1_3__postbox_relay.sql"), shipped("db/postbox/V1_4__postbox_inbox_steps.sql"),
                 "CREATE TABLE orders (id bigserial PRIMARY KEY, ref varchar(64) NOT NULL, "
                         + "created_at timestamptz NOT NULL DEFAULT clock_timestamp())",
                 "CREATE TABLE effect (id bigserial PRIMARY KEY, event_id uuid NOT NULL, aggregate_id varchar(255), "

@@ -6,6 +6,7 @@ import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InvalidMessageException;
 import dev.postbox.inbox.InboxResult;
 import dev.postbox.inbox.PayloadHandler;
+import dev.postbox.inbox.Steps;
 import dev.postbox.inbox.TypedPayloadHandler;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
@@ -44,19 +45,21 @@ public final class DefaultInbox implements Inbox {
     private final Jsonb jsonb;
     private final InboxHistory history;
     private final Clock clock;
+    private final Steps steps;
     /** Webhook receivers by name, read from the configuration on first use. */
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
     /** Programmatic scopes registered on this instance, by name. */
     private final Map<String, Registered> scopes = new ConcurrentHashMap<>();
 
     public DefaultInbox(InboxEngine engine, HandlerRegistry registry, InboxConfig config, Jsonb jsonb,
-            InboxHistory history, Clock clock) {
+            InboxHistory history, Clock clock, Steps steps) {
         this.engine = engine;
         this.registry = registry;
         this.config = config;
         this.jsonb = jsonb;
         this.history = history;
         this.clock = clock;
+        this.steps = steps;
     }
 
     @Override
@@ -233,5 +236,10 @@ public final class DefaultInbox implements Inbox {
             throw new InvalidMessageException(InvalidMessageException.Reason.MALFORMED, name,
                     "webhook '" + name + "' body is not UTF-8; nothing was recorded", e);
         }
+    }
+
+    @Override
+    public Steps steps() {
+        return steps;
     }
 }

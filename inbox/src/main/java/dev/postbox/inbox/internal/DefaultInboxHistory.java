@@ -1,10 +1,14 @@
 package dev.postbox.inbox.internal;
 
 import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.InboxProgress;
+import dev.postbox.inbox.InboxStep;
 import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
+import dev.postbox.inbox.internal.steps.StepRunner;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -14,11 +18,13 @@ public final class DefaultInboxHistory implements InboxHistory {
     private final InboxEngine engine;
     private final HandlerRegistry registry;
     private final InboxConfig config;
+    private final StepRunner steps;
 
-    public DefaultInboxHistory(InboxEngine engine, HandlerRegistry registry, InboxConfig config) {
+    public DefaultInboxHistory(InboxEngine engine, HandlerRegistry registry, InboxConfig config, StepRunner steps) {
         this.engine = engine;
         this.registry = registry;
         this.config = config;
+        this.steps = steps;
     }
 
     @Override
@@ -34,6 +40,22 @@ public final class DefaultInboxHistory implements InboxHistory {
     @Override
     public Optional<InboxRecord> find(String scope, String key) {
         return Invocations.call(() -> engine.read(records -> records.find(scope, key)));
+    }
+
+    @Override
+    public List<InboxStep> steps(UUID id) {
+        InboxRecord record = existing(id);
+        return Invocations.call(() -> steps.history(record.scope(), record.key()));
+    }
+
+    @Override
+    public Optional<InboxProgress> progress(UUID id) {
+        InboxRecord record = existing(id);
+        return Invocations.call(() -> steps.progress(record.scope(), record.key()));
+    }
+
+    private InboxRecord existing(UUID id) {
+        return find(id).orElseThrow(() -> new NoSuchElementException("no inbox record with id " + id));
     }
 
     /**

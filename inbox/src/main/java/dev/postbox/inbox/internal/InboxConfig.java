@@ -35,6 +35,10 @@ public final class InboxConfig {
             .defaultValue("postbox_inbox")
             .description("Inbox table, optionally schema-qualified; must match " + SqlIdentifiers.PATTERN_TEXT
                     + " per part.");
+    public static final ConfigKey<String> STEPS_TABLE = ConfigKey.qualifiedTable(PREFIX + "steps-table")
+            .defaultValue("postbox_inbox_step")
+            .description("Table of the recorded steps of inbox records (Steps), optionally schema-qualified; must "
+                    + "match " + SqlIdentifiers.PATTERN_TEXT + " per part.");
     public static final ConfigKey<Boolean> SCHEDULER_ENABLED = ConfigKey.bool(PREFIX + "scheduler.enabled")
             .defaultValue("true")
             .description("Whether this instance runs deferred retries, received records and the retention purge.");
@@ -112,9 +116,9 @@ public final class InboxConfig {
             scopedTemplate(JITTER), scopedTemplate(RETENTION));
 
     /** The inbox's keys in README order, plus the per-scope templates (documented in prose). */
-    public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, SCHEDULER_ENABLED,
-            POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE, MAX_PAYLOAD_BYTES,
-            MARK_FIRST_DELIVERY_AFTER, CLAIM_FIRST_DELIVERIES_AFTER_START,
+    public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, STEPS_TABLE,
+            SCHEDULER_ENABLED, POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE,
+            MAX_PAYLOAD_BYTES, MARK_FIRST_DELIVERY_AFTER, CLAIM_FIRST_DELIVERIES_AFTER_START,
             MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SCHEME, WEBHOOK_SECRETS,
             WEBHOOK_TOLERANCE))
             .alsoAccepting(SCOPED);
@@ -131,6 +135,7 @@ public final class InboxConfig {
     private final ConfigReader reader;
     private final String datasource;
     private final String table;
+    private final String stepsTable;
     private final boolean schedulerEnabled;
     private final Duration pollInterval;
     private final int batchSize;
@@ -146,6 +151,7 @@ public final class InboxConfig {
         this.reader = ConfigReader.of(KEYS, source).rejectUnknown();
         this.datasource = reader.get(DATASOURCE);
         this.table = reader.get(TABLE);
+        this.stepsTable = reader.get(STEPS_TABLE);
         this.schedulerEnabled = reader.get(SCHEDULER_ENABLED);
         this.pollInterval = reader.get(POLL_INTERVAL);
         this.batchSize = reader.get(BATCH_SIZE);
@@ -195,6 +201,15 @@ public final class InboxConfig {
 
     public String table() {
         return table;
+    }
+
+    public String stepsTable() {
+        return stepsTable;
+    }
+
+    /** The global retention of completed records ({@code postbox.inbox.retention}). */
+    public Duration retention() {
+        return globalPolicy.retention();
     }
 
     public boolean schedulerEnabled() {

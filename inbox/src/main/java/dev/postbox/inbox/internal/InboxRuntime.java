@@ -6,6 +6,7 @@ import dev.postbox.inbox.internal.engine.CrashWatch;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
 import dev.postbox.inbox.internal.engine.RetryScheduler;
+import dev.postbox.inbox.internal.steps.StepRunner;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Clock;
@@ -25,6 +26,7 @@ public final class InboxRuntime implements AutoCloseable {
 
     private final InboxConfig config;
     private final Jsonb jsonb;
+    private final StepRunner steps;
     private final InboxEngine engine;
     private final HandlerRegistry registry = new HandlerRegistry();
     private final RetryScheduler scheduler;
@@ -37,13 +39,15 @@ public final class InboxRuntime implements AutoCloseable {
     private InboxRuntime(Builder b) {
         this.config = b.config;
         this.jsonb = b.jsonb != null ? b.jsonb : JsonbBuilder.create();
-        this.engine = new InboxEngine(Objects.requireNonNull(b.dataSource, "dataSource"), config.table(),
-                Objects.requireNonNull(b.transactions, "transactions"), config.lease(), b.random,
+        DataSource dataSource = Objects.requireNonNull(b.dataSource, "dataSource");
+        Transactions transactions = Objects.requireNonNull(b.transactions, "transactions");
+        this.steps = new StepRunner(dataSource, config.stepsTable(), config.table(), transactions, jsonb);
+        this.engine = new InboxEngine(dataSource, config.table(), transactions, config.lease(), b.random, steps,
                 new CrashWatch(config.markFirstDeliveryAfter(), config.claimFirstDeliveriesAfterStart(),
                         this::crashWatchTimer));
         this.scheduler = new RetryScheduler(engine, registry, config);
-        this.history = new DefaultInboxHistory(engine, registry, config);
-        this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock);
+        this.history = new DefaultInboxHistory(engine, registry, config, steps);
+        this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock, steps.steps());
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor;
     }

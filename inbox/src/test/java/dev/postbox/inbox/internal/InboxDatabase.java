@@ -28,8 +28,13 @@ public final class InboxDatabase {
         return database;
     }
 
+    /** The shipped inbox scripts: the inbox table (V1_2) and its steps (V1_4). */
     public static String ddl() {
-        try (InputStream in = InboxDatabase.class.getResourceAsStream("/db/postbox/V1_2__postbox_inbox.sql")) {
+        return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql");
+    }
+
+    private static String script(String name) {
+        try (InputStream in = InboxDatabase.class.getResourceAsStream("/db/postbox/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

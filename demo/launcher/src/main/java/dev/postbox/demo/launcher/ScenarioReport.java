@@ -20,7 +20,7 @@ public record ScenarioReport(
         LedgerSimulator.Stats ledgerApi,
         // what the service says
         long webhookDeliveries, long webhooksApplied, long webhooksAbsorbed, long webhooks409, long webhooksFailed,
-        long depositsStored, long paymentsStored, long outboxEvents, long ledgerEntries, long ledgerDistinctEvents,
+        long depositsStored, long screeningCalls, long depositScreenSteps, long paymentsStored, long outboxEvents, long ledgerEntries, long ledgerDistinctEvents,
         long recordsConsumed, long recordsRedelivered, long simulatedCrashes, long consumerErrors,
         Map<String, Long> ledgerStatuses, Map<Integer, Long> ledgerAttempts, long ledgerFailedAttempts,
         long ledgerRecordsThatFailed, long ledgerRecordsThatFailedThenCompleted, List<String> deadErrors,
@@ -65,8 +65,9 @@ public record ScenarioReport(
                 Json.number(stats, -1, "webhooks", "deliveries"), Json.number(stats, -1, "webhooks", "applied"),
                 Json.number(stats, -1, "webhooks", "absorbed"), Json.number(stats, -1, "webhooks", "inProgress409"),
                 Json.number(stats, -1, "webhooks", "failed"),
-                Json.number(stats, -1, "database", "deposits"), Json.number(stats, -1, "database", "payments"),
-                Json.number(stats, -1, "database", "outboxEvents"), Json.number(stats, -1, "database", "ledgerEntries"),
+                Json.number(stats, -1, "database", "deposits"), Json.number(stats, -1, "screening", "calls"),
+                Json.number(stats, -1, "database", "depositScreenSteps"),
+                Json.number(stats, -1, "database", "payments"), Json.number(stats, -1, "database", "outboxEvents"), Json.number(stats, -1, "database", "ledgerEntries"),
                 Json.number(stats, -1, "database", "ledgerDistinctEvents"),
                 Json.number(stats, -1, "consumer", "recordsConsumed"),
                 Json.number(stats, -1, "consumer", "recordsRedelivered"),
@@ -126,6 +127,10 @@ public record ScenarioReport(
         if (depositsStored != expected.deposits()) {
             p.add("deposits: " + depositsStored + " stored, " + expected.deposits() + " made");
         }
+        if (screeningCalls != depositsStored || depositScreenSteps != depositsStored) {
+            p.add("screening: " + screeningCalls + " calls and " + depositScreenSteps + " recorded steps for "
+                    + depositsStored + " deposits (one each expected)");
+        }
         if (ledgerEntries != ledgerDistinctEvents || ledgerEntries != expected.ledgerCompleted()) {
             p.add("ledger entries: " + ledgerEntries + " (" + ledgerDistinctEvents + " distinct events), expected "
                     + expected.ledgerCompleted());
@@ -150,6 +155,10 @@ public record ScenarioReport(
                 + " same Idempotency-Key -> %d deposits stored; the %d retries got the stored 201 and body back"
                 + " (Idempotent-Replayed: true)", deposits.requests() - deposits.retries(), deposits.retries(),
                 depositsStored, deposits.replayed()));
+        l.add(String.format("Steps      each deposit screened its funds with the outside screening API as a recorded"
+                + " step (Steps.run, committed on its own): %d screening calls and %d stored step results for %d"
+                + " deposits; a retry of a deposit resumes after the step instead of opening a second case",
+                screeningCalls, depositScreenSteps, depositsStored));
         l.add(String.format("Webhooks   gateway sent %d deliveries for %d payments (%d duplicates, %d reordered%s)"
                 + " -> %d applied, %d absorbed by the inbox%s", gateway.deliveries(), gateway.payments().size(),
                 gateway.duplicates(), gateway.reordered(),

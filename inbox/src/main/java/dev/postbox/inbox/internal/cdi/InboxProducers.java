@@ -2,11 +2,12 @@ package dev.postbox.inbox.internal.cdi;
 
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.Steps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 
-/** Makes {@link Inbox} and {@link InboxHistory} injectable. */
+/** Makes {@link Inbox}, {@link InboxHistory} and {@link Steps} injectable. */
 @ApplicationScoped
 public class InboxProducers {
 
@@ -23,5 +24,12 @@ public class InboxProducers {
     @ApplicationScoped
     InboxHistory history() {
         return runtime.runtime().history();
+    }
+
+    /** One bean for every record: each call goes to the record processed on the calling thread. */
+    @Produces
+    @ApplicationScoped
+    Steps steps() {
+        return runtime.runtime().inbox().steps();
     }
 }

@@ -10,6 +10,7 @@ import dev.postbox.inbox.ProcessingDeferredException;
 import dev.postbox.inbox.internal.Messages;
 import dev.postbox.inbox.internal.Policy;
 import dev.postbox.inbox.internal.Transactions;
+import dev.postbox.inbox.internal.steps.StepRunner;
 import dev.postbox.inbox.internal.store.Claim;
 import dev.postbox.inbox.internal.store.InboxQueries;
 import dev.postbox.inbox.internal.store.InboxRow;
@@ -113,26 +114,28 @@ public final class InboxEngine {
     private final Duration lease;
     private final DoubleSupplier random;
     private final CrashWatch crashWatch;
+    private final StepRunner steps;
 
     /**
      * @param dataSource hands out the current transaction's connection (a JTA data source)
      * @param table an already validated table name
      * @param lease how long a claimed attempt may run before another worker may take the record over
      * @param random source of the backoff's jitter, in [0, 1)
+     * @param steps binds each handler call to its record's recorded steps ({@code dev.postbox.inbox.Steps})
      */
-    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random) {
-        this(dataSource, table, tx, lease, random, CrashWatch.OFF);
-    }
-
-    /** @param crashWatch when a first delivery leaves a trace that survives a crash of this JVM */
+    /**
+     * @param steps runs handlers with their recorded steps bound to the record
+     * @param crashWatch when a first delivery leaves a trace that survives a crash of this JVM
+     */
     public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random,
-            CrashWatch crashWatch) {
+            StepRunner steps, CrashWatch crashWatch) {
         this.store = new InboxStore(dataSource, table);
         this.queries = new InboxQueries(dataSource, table);
         this.tx = tx;
         this.lease = lease;
         this.random = random;
         this.crashWatch = crashWatch;
+        this.steps = steps;
     }
 
     /** Runs the invocation once per (scope, key), or answers from its record. */
@@ -192,7 +195,7 @@ public final class InboxEngine {
                         () -> store.insertClaimed(record, token, lease)));
                 Object value;
                 try {
-                    value = inv.body().call();
+                    value = steps.call(inv.scope(), inv.key(), 1, inv.body());
                 } finally {
                     start.marked = mark.stop();
                 }
@@ -437,6 +440,14 @@ public final class InboxEngine {
         return tx.requiresNew(() -> store.purgeExpired(batch));
     }
 
+    /**
+     * Deletes up to {@code batch} step rows whose record is gone and that are older than {@code retention}, in
+     * one transaction. @return rows deleted
+     */
+    public int purgeOrphanSteps(Duration retention, int batch) throws Exception {
+        return steps.purgeOrphans(retention, batch);
+    }
+
     /** A read of the table for people ({@code InboxHistory}). */
     @FunctionalInterface
     public interface Read<T> {
@@ -461,7 +472,7 @@ public final class InboxEngine {
         HandlerStart attempt = new HandlerStart();
         try {
             return tx.requiresNew(() -> {
-                Object value = body.call();
+                Object value = steps.call(scope, key, claim.attempt(), body);
                 StoredResult result = encode(codec, value);
                 attempt.ownStatement = true;
                 if (!store.complete(claim.id(), claim.token(), result, policy.retention())) {

@@ -155,6 +155,18 @@ public final class RetryScheduler {
             int count = total;
             LOG.info(() -> "inbox purge deleted " + count + " completed record(s) past their retention");
         }
+        int steps = 0;
+        for (int round = 0; round < 100 && !stopping; round++) {
+            int deleted = engine.purgeOrphanSteps(config.retention(), config.purgeBatchSize());
+            steps += deleted;
+            if (deleted < config.purgeBatchSize()) {
+                break;
+            }
+        }
+        if (steps > 0) {
+            int count = steps;
+            LOG.fine(() -> "inbox purge deleted " + count + " step row(s) of records that are gone");
+        }
         return total;
     }
 

@@ -1,6 +1,7 @@
 package dev.postbox.demo.payments.audit;
 
 import dev.postbox.demo.payments.DemoStats;
+import dev.postbox.demo.payments.account.FundsScreening;
 import dev.postbox.inbox.InboxAttempt;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxRecord;
@@ -37,6 +38,9 @@ public class StatsResource {
     @Inject
     InboxHistory inbox;
 
+    @Inject
+    FundsScreening screening;
+
     @Resource(lookup = "java:app/jdbc/payments")
     DataSource dataSource;
 
@@ -47,6 +51,7 @@ public class StatsResource {
         m.put("consumer", stats.consumer());
         m.put("database", database());
         m.put("inbox", inbox());
+        m.put("screening", Map.of("calls", screening.calls()));
         return m;
     }
 
@@ -65,7 +70,9 @@ public class StatsResource {
                                (select count(distinct event_id) from ledger_entry) as ledger_distinct_events,
                                (select coalesce(sum(amount), 0) from ledger_entry) as ledger_amount,
                                (select count(*) from compliance_report) as compliance_reports,
-                               (select count(*) from postbox_relay_parked) as relay_parked_rows
+                               (select count(*) from postbox_relay_parked) as relay_parked_rows,
+                               (select count(*) from postbox_inbox_step where scope = 'deposits'
+                                   and name = 'screen' and status = 'COMPLETED') as deposit_screen_steps
                         """)) {
             rs.next();
             int columns = rs.getMetaData().getColumnCount();
