@@ -47,6 +47,9 @@ class StepsKillTest {
                 + " notify#" + notifyId);
         assertThat(db.count("SELECT count(*) FROM postbox_inbox WHERE scope = '" + StepsMain.SCOPE
                 + "' AND status = 'COMPLETED'")).isEqualTo(1);
+        // the halted attempt counted (the record was committed before the handler ran, see StepsMain)
+        assertThat(db.count("SELECT attempts FROM postbox_inbox WHERE scope = '" + StepsMain.SCOPE + "'"))
+                .isEqualTo(2);
         assertThat(db.count("SELECT count(*) FROM postbox_inbox_step WHERE status = 'COMPLETED'")).isEqualTo(3);
         Report.figure("steps across a JVM halted in step 2", "step 1 called " + calls(db, "reserve")
                 + "x, step 2 " + calls(db, "charge") + "x (halted once inside it), step 3 " + calls(db, "notify")
