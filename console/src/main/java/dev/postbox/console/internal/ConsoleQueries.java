@@ -1,13 +1,8 @@
 package dev.postbox.console.internal;
 
+import dev.postbox.inbox.InboxAttempt;
 import dev.postbox.inbox.InboxStatus;
-import jakarta.json.Json;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import java.io.StringReader;
+import dev.postbox.inbox.internal.store.InboxQueries;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,12 +49,9 @@ final class ConsoleQueries {
     public record Page<T>(List<T> items, String nextCursor) {
     }
 
-    public record Attempt(int attempt, Instant startedAt, Instant endedAt, String outcome, String error) {
-    }
-
     public record InboxRow(String id, String scope, String key, String status, int attempts, int maxAttempts,
             Instant nextAttemptAt, String lastError, String handler, Integer httpStatus, Instant createdAt,
-            Instant updatedAt, Instant completedAt, List<Attempt> history) {
+            Instant updatedAt, Instant completedAt, List<InboxAttempt> history) {
     }
 
     public record OutboxRow(String id, String aggregateType, String aggregateId, String type, String payload,
@@ -105,7 +97,7 @@ final class ConsoleQueries {
                         rs.getString("status"), rs.getInt("attempts"), rs.getInt("max_attempts"),
                         instant(rs, "next_attempt_at"), rs.getString("last_error"), rs.getString("handler"),
                         (Integer) rs.getObject("http_status"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                        instant(rs, "completed_at"), history(rs.getString("history"))));
+                        instant(rs, "completed_at"), InboxQueries.parseHistory(rs.getString("history"))));
             }
         }
         return page(rows, f.limit(), r -> new Cursor(r.createdAt(), UUID.fromString(r.id())));
@@ -265,35 +257,6 @@ final class ConsoleQueries {
         }
         List<T> items = List.copyOf(rows.subList(0, limit));
         return new Page<>(items, cursor.apply(items.get(limit - 1)).encode());
-    }
-
-    private static List<Attempt> history(String json) {
-        if (json == null || json.isBlank()) {
-            return List.of();
-        }
-        List<Attempt> attempts = new ArrayList<>();
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
-            JsonArray array = reader.readArray();
-            for (JsonValue v : array) {
-                if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-                    continue;
-                }
-                JsonObject o = v.asJsonObject();
-                attempts.add(new Attempt(o.getInt("attempt", 0), parseTime(o, "startedAt"), parseTime(o, "endedAt"),
-                        text(o, "outcome"), text(o, "error")));
-            }
-        }
-        return attempts;
-    }
-
-    private static Instant parseTime(JsonObject o, String name) {
-        String text = text(o, name);
-        return text == null ? null : OffsetDateTime.parse(text).toInstant();
-    }
-
-    private static String text(JsonObject o, String name) {
-        JsonValue v = o.get(name);
-        return v instanceof JsonString s ? s.getString() : null;
     }
 
     private static OffsetDateTime time(Instant instant) {

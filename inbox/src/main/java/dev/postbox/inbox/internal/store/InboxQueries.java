@@ -118,7 +118,8 @@ public final class InboxQueries {
                 parseHistory(rs.getString("history")));
     }
 
-    private static List<InboxAttempt> parseHistory(String json) {
+    /** The attempts of a record's {@code history} column (a JSON array), oldest first; null = none. */
+    public static List<InboxAttempt> parseHistory(String json) {
         if (json == null) {
             return List.of();
         }
