@@ -9,10 +9,11 @@ import java.util.logging.Logger;
 import org.jboss.arquillian.container.spi.client.container.DeploymentException;
 import org.jboss.arquillian.container.spi.client.protocol.metadata.HTTPContext;
 import org.jboss.arquillian.container.spi.client.protocol.metadata.ProtocolMetaData;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.Servlet;
 import org.jboss.shrinkwrap.api.Archive;
 
 /**
- * arquillian-payara-micro-managed 3.1 with two gaps closed.
+ * arquillian-payara-micro-managed 3.1 with three gaps closed.
  *
  * <ul>
  * <li>A WAR that fails to deploy (CDI definition error, bad web.xml, ...) still boots Payara Micro with an empty
@@ -21,12 +22,16 @@ import org.jboss.shrinkwrap.api.Archive;
  * <li>The adapter starts one Payara Micro process per deployment but remembers only the last one, so with two
  * deployments in a test class (or a failed one) a process outlives the tests. Here each deployment's process is
  * stopped on its own undeploy, and waited for, so the next start does not compete with a shutting-down server.
+ * <li>The harness binds Payara Micro's HTTP listener to 127.0.0.1 (pre-boot command file, {@code payara-preboot.txt}),
+ * but the adapter builds the tests' base URL from the "Host" of Payara's instance configuration, the machine's name
+ * or address, where nothing listens then (every request: ConnectException). Here the URL's host is 127.0.0.1.
  * </ul>
  */
 public class CheckedPayaraMicroContainer extends PayaraMicroDeployableContainer {
 
     private static final Logger LOG = Logger.getLogger(CheckedPayaraMicroContainer.class.getName());
     private static final int MESSAGE_LIMIT = 8_000;
+    private static final String LOOPBACK = "127.0.0.1";
 
     private final Map<String, Process> processes = new ConcurrentHashMap<>();
 
@@ -58,7 +63,19 @@ public class CheckedPayaraMicroContainer extends PayaraMicroDeployableContainer 
         }
         LOG.info(() -> "Payara Micro started with " + archive.getName() + " in "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
-        return metaData;
+        return onLoopback(metaData);
+    }
+
+    /** The same contexts and servlets, on 127.0.0.1, where the pre-boot command file binds the HTTP listener. */
+    private static ProtocolMetaData onLoopback(ProtocolMetaData metaData) {
+        ProtocolMetaData loopback = new ProtocolMetaData();
+        for (HTTPContext context : metaData.getContexts(HTTPContext.class)) {
+            HTTPContext local = new HTTPContext(LOOPBACK, context.getPort());
+            context.getServlets().forEach(servlet -> local.add(new Servlet(servlet.getName(),
+                    servlet.getContextRoot())));
+            loopback.addContext(local);
+        }
+        return loopback;
     }
 
     @Override

@@ -44,9 +44,11 @@ public enum Server {
      * Hibernate, and Hibernate finds Liberty's transaction manager by itself ({@code WebSphereLibertyJtaPlatform});
      * the enhancer stays off as on Payara. The dialect must be named: Liberty hands the provider a "Generic Component
      * Context DataSource" while it creates the factory, whose metadata names no database ("Unable to determine
-     * Dialect"). The server's configuration is {@link CheckedLibertyContainer#SERVER_XML}.
+     * Dialect"). The server's configuration is {@link CheckedLibertyContainer#SERVER_XML}. The PostgreSQL driver is
+     * loaded from the server's {@code global} shared library: Liberty loads an application-defined data source's
+     * driver only from a shared library (J2CA8022E otherwise). Jackson is the WAR's.
      */
-    LIBERTY("liberty", "Open Liberty", true, List.of(), Map.of(
+    LIBERTY("liberty", "Open Liberty", true, List.of("org.postgresql."), Map.of(
             "hibernate.dialect", "org.hibernate.dialect.PostgreSQLDialect",
             "hibernate.enhancer.enableDirtyTracking", "false",
             "hibernate.enhancer.enableLazyInitialization", "false",

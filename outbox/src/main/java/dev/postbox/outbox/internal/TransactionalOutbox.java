@@ -42,7 +42,9 @@ import javax.sql.DataSource;
  *   <li>a connection taken from the data source at commit (fine on servers and test set-ups that share it).</li>
  * </ol>
  * Whatever the source, a connection in auto-commit mode is not part of the transaction: the outbox then refuses to
- * write and rolls the transaction back, naming the events, rather than committing them on their own.
+ * write and rolls the transaction back, naming the events, rather than committing them on their own. (A handle that
+ * reports auto-commit while the server runs it in the transaction, as Open Liberty's do, is recognized by asking
+ * the database: {@link Enlistment}.)
  *
  * <p>Depends only on JTA's {@link TransactionSynchronizationRegistry} and a {@link DataSource}; no CDI.
  */
@@ -218,7 +220,7 @@ public final class TransactionalOutbox implements Outbox {
         void holdConnection() {
             try {
                 Connection connection = dataSource.getConnection();
-                if (connection.getAutoCommit()) {
+                if (!Enlistment.inTransaction(connection)) {
                     // not enlisted here (e.g. publish called from a callback); try again at commit
                     heldRefused = true;
                     connection.close();
@@ -265,7 +267,7 @@ public final class TransactionalOutbox implements Outbox {
         }
 
         private void write(Connection connection, String source) throws SQLException {
-            if (connection.getAutoCommit()) {
+            if (!Enlistment.inTransaction(connection)) {
                 throw new OutboxException("refusing to write " + events.size() + " outbox event(s) ("
                         + describe(events) + ") through " + source + ": it is in auto-commit mode, so it is not "
                         + "the transaction's connection and the events would commit on their own. Publish with "
