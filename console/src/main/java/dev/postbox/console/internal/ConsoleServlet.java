@@ -211,7 +211,7 @@ public final class ConsoleServlet extends HttpServlet {
         Params p = new Params(req.getParameterMap(), Set.of("scope", "from", "to", "expected"));
         String scope = p.text("scope").orElse(null);
         Params.Range range = p.range();
-        long expected = p.longValue("expected");
+        long expected = p.count("expected");
         long count = queries().deadCount(scope, range);
         if (count != expected) {
             throw ConsoleException.conflict("the filter now matches " + count + " DEAD records, not " + expected

@@ -28,7 +28,11 @@ record Cursor(Instant at, UUID id) {
             if (bar < 0) {
                 throw new IllegalArgumentException("no separator");
             }
-            return new Cursor(Instant.parse(plain.substring(0, bar)), UUID.fromString(plain.substring(bar + 1)));
+            Instant at = Instant.parse(plain.substring(0, bar));
+            if (!Params.inRange(at)) {
+                throw new IllegalArgumentException("instant out of range");
+            }
+            return new Cursor(at, UUID.fromString(plain.substring(bar + 1)));
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw ConsoleException.badRequest("malformed cursor: pass the nextCursor of the previous page unchanged, "
                     + "or leave cursor out for the first page");

@@ -17,6 +17,14 @@ import java.util.UUID;
  */
 final class Params {
 
+    /**
+     * The instants a filter or cursor may name: years 1 to 9999. PostgreSQL's {@code timestamptz} and the JDBC
+     * driver take no more (an instant such as {@code +100000-01-01T00:00:00Z} parses in Java, then fails in the
+     * query as a 500).
+     */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 500;
 
@@ -60,25 +68,41 @@ final class Params {
                 + MAX_LIMIT + " and page on with the cursor");
     }
 
-    long longValue(String name) {
+    /** A required count: a whole number of at least 0. */
+    long count(String name) {
         String raw = text(name).orElseThrow(() -> ConsoleException.badRequest("parameter '" + name
                 + "' is required"));
         try {
-            return Long.parseLong(raw);
+            long value = Long.parseLong(raw);
+            if (value >= 0) {
+                return value;
+            }
         } catch (NumberFormatException e) {
-            throw ConsoleException.badRequest(name + "=" + shown(raw) + " is not a whole number");
+            // reported below
         }
+        throw ConsoleException.badRequest(name + "=" + shown(raw) + " is not a count: give a whole number of at "
+                + "least 0");
     }
 
     Optional<Instant> instant(String name) {
         return text(name).map(raw -> {
+            Instant at;
             try {
-                return Instant.parse(raw);
+                at = Instant.parse(raw);
             } catch (DateTimeParseException e) {
                 throw ConsoleException.badRequest(name + "=" + shown(raw) + " is not an ISO-8601 instant such as "
                         + "2026-12-02T04:00:00Z");
             }
+            if (!inRange(at)) {
+                throw ConsoleException.badRequest(name + "=" + shown(raw) + " is out of range: give an instant "
+                        + "from " + EARLIEST + " to " + LATEST);
+            }
+            return at;
         });
+    }
+
+    static boolean inRange(Instant at) {
+        return !at.isBefore(EARLIEST) && !at.isAfter(LATEST);
     }
 
     /** from/to as a half-open range [from, to); 400 when from is not before to. */

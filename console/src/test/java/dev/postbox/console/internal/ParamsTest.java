@@ -45,6 +45,24 @@ class ParamsTest {
                 "must be before");
         assertBad(() -> params(Map.of("scpoe", "ledger")), "unknown parameter 'scpoe'", "scope");
         assertBad(() -> Params.uuid("inbox record id", "42"), "'42' is not a UUID");
+        assertBad(() -> expected("-1").count("expected"), "expected=-1", "at least 0");
+        assertBad(() -> expected("many").count("expected"), "expected=many");
+        assertBad(() -> expected(null).count("expected"), "'expected' is required");
+    }
+
+    @Test
+    void instantsOutsideWhatTheDatabaseStoresAre400NotAFailedQuery() {
+        // these parse as java.time.Instant, then PostgreSQL's timestamptz (and the driver) cannot take them
+        assertBad(() -> params(Map.of("from", "+100000-01-01T00:00:00Z")).range(), "out of range", "9999");
+        assertBad(() -> params(Map.of("to", "-5000-01-01T00:00:00Z")).range(), "out of range");
+        Cursor far = new Cursor(Instant.parse("+100000-01-01T00:00:00Z"), UUID.randomUUID());
+        assertBad(() -> params(Map.of("cursor", far.encode())).cursor(), "malformed cursor");
+        assertThat(params(Map.of("from", "9999-12-31T00:00:00Z")).range().from()).isNotNull();
+    }
+
+    /** The parameters of a bulk replay's confirmation. */
+    private static Params expected(String value) {
+        return new Params(value == null ? Map.of() : Map.of("expected", new String[] {value}), Set.of("expected"));
     }
 
     private static void assertBad(Runnable call, String... parts) {

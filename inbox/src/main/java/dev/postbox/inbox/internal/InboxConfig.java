@@ -80,6 +80,12 @@ public final class InboxConfig {
             .description("For this long after the inbox starts, first deliveries commit their record IN_PROGRESS "
                     + "before the handler runs, so that a message that crashes the JVM at once counts an attempt "
                     + "on each restart and ends DEAD; 0 turns it off.");
+    public static final ConfigKey<Boolean> HTTP_KEY_PER_PRINCIPAL = ConfigKey.bool(PREFIX
+                    + "http.key-per-principal")
+            .defaultValue("true")
+            .description("Whether the inbox record of a JAX-RS method called by an authenticated user belongs to "
+                    + "that user: the stored key is prefixed with a hash of the principal's name, so two users who "
+                    + "send the same Idempotency-Key get two effects and never see each other's answer.");
     public static final ConfigKey<Integer> MAX_ATTEMPTS = ConfigKey.integer(PREFIX + "max-attempts", 1,
                     Integer.MAX_VALUE)
             .defaultValue("5")
@@ -119,7 +125,7 @@ public final class InboxConfig {
     public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, STEPS_TABLE,
             SCHEDULER_ENABLED, POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE,
             MAX_PAYLOAD_BYTES, MARK_FIRST_DELIVERY_AFTER, CLAIM_FIRST_DELIVERIES_AFTER_START,
-            MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SCHEME, WEBHOOK_SECRETS,
+            HTTP_KEY_PER_PRINCIPAL, MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SCHEME, WEBHOOK_SECRETS,
             WEBHOOK_TOLERANCE))
             .alsoAccepting(SCOPED);
 
@@ -145,6 +151,7 @@ public final class InboxConfig {
     private final int maxPayloadBytes;
     private final Duration markFirstDeliveryAfter;
     private final Duration claimFirstDeliveriesAfterStart;
+    private final boolean httpKeyPerPrincipal;
     private final PolicySpec globalPolicy;
 
     private InboxConfig(ConfigSource source) {
@@ -161,6 +168,7 @@ public final class InboxConfig {
         this.maxPayloadBytes = reader.get(MAX_PAYLOAD_BYTES);
         this.markFirstDeliveryAfter = reader.get(MARK_FIRST_DELIVERY_AFTER);
         this.claimFirstDeliveriesAfterStart = reader.get(CLAIM_FIRST_DELIVERIES_AFTER_START);
+        this.httpKeyPerPrincipal = reader.get(HTTP_KEY_PER_PRINCIPAL);
         PolicySpec global = readSpec(null);
         this.globalPolicy = PolicySpec.BUILT_IN.overriddenBy(global);
         globalPolicy.toPolicy("postbox.inbox.*", new Class<?>[0], new Class<?>[0]); // validates combinations
@@ -248,6 +256,11 @@ public final class InboxConfig {
     /** {@value #PREFIX}{@code first-delivery.claim-after-start}; zero: off. */
     public Duration claimFirstDeliveriesAfterStart() {
         return claimFirstDeliveriesAfterStart;
+    }
+
+    /** {@value #PREFIX}{@code http.key-per-principal}: HTTP records belong to their authenticated caller. */
+    public boolean httpKeyPerPrincipal() {
+        return httpKeyPerPrincipal;
     }
 
     /**

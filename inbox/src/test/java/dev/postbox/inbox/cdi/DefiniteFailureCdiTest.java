@@ -255,6 +255,7 @@ class DefiniteFailureCdiTest {
         HttpServletRequest request = (HttpServletRequest) Proxy.newProxyInstance(loader,
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getHeader" -> "Idempotency-Key".equalsIgnoreCase((String) args[0]) ? LONG_KEY : null;
+                    case "getUserPrincipal" -> null; // anonymous
                     case "toString" -> "test request";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });

@@ -149,7 +149,8 @@ class ConsoleIT {
     @Order(3)
     void badFiltersAre400() throws Exception {
         HttpClient c = client();
-        for (String q : new String[] {"limit=100000", "status=GONE", "cursor=%25%25", "from=yesterday", "scpoe=x"}) {
+        for (String q : new String[] {"limit=100000", "status=GONE", "cursor=%25%25", "from=yesterday", "scpoe=x",
+                "from=%2B100000-01-01T00:00:00Z"}) {
             HttpResponse<String> r = send(c, get("postbox/api/inbox?" + q, admin()));
             assertThat(r.statusCode()).as(q).isEqualTo(400);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(

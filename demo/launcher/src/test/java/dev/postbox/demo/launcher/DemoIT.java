@@ -1,8 +1,17 @@
 package dev.postbox.demo.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.postbox.testkit.ListeningSockets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -158,6 +167,122 @@ class DemoIT {
                 + Scenario.FROZEN_ACCOUNT + "'")).isEqualTo(1);
         assertThat(demo.database().queryLong("select count(*) from compliance_report")).isEqualTo(1);
         assertThat(demo.database().queryLong("select count(*) from postbox_relay_parked")).isZero();
+    }
+
+    // ---------------------------------------------------------------- bad input, met like a real service
+
+    @Test
+    @Order(3)
+    void aMalformedOrWronglyTypedBodyIs400NamingTheField() throws Exception {
+        String account = openAccount("acct-bad-body");
+        for (String body : new String[] {"{\"amount\": \"abc\"}", "{\"amount\": true}", "{\"amount\": [1,2]}"}) {
+            HttpResponse<String> r = deposit(account, "bad-body-" + body.hashCode(), body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertProblem(r, body).contains("\"field\":\"amount\"");
+        }
+        for (String body : new String[] {"{\"amount\": 12", "\"abc\"", "true", "[1,2]"}) {
+            HttpResponse<String> r = deposit(account, "bad-doc-" + body.hashCode(), body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertProblem(r, body).contains("Invalid request body");
+        }
+        assertThat(balance(account)).isZero();
+    }
+
+    @Test
+    @Order(4)
+    void anAmountThatWouldWrapOrBeTruncatedIs400AndStatsStayUp() throws Exception {
+        String account = openAccount("acct-overflow");
+        HttpResponse<String> huge = deposit(account, "overflow-1", "{\"amount\": 9223372036854775807}");
+        assertThat(huge.statusCode()).isEqualTo(400);
+        assertProblem(huge, "huge").contains("at most");
+        HttpResponse<String> fraction = deposit(account, "fraction-1", "{\"amount\": 1.5}");
+        assertThat(fraction.statusCode()).isEqualTo(400);
+        assertProblem(fraction, "1.5").contains("whole number of cents");
+        assertThat(deposit(account, "one-1", "{\"amount\": 1}").statusCode()).isEqualTo(201);
+        assertThat(balance(account)).isEqualTo(1);
+        HttpResponse<String> stats = send(HttpRequest.newBuilder(demo.baseUri().resolve("api/stats")).GET());
+        assertThat(stats.statusCode()).as(stats.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(5)
+    void theApplicationsOwnClientErrorsAreProblemJsonStoredAndReplayedThatWay() throws Exception {
+        String account = openAccount("acct-own-4xx");
+        HttpResponse<String> negative = deposit(account, "negative-1", "{\"amount\": -5}");
+        HttpResponse<String> negativeAgain = deposit(account, "negative-1", "{\"amount\": -5}");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertProblem(negative, "negative").contains("must be positive, was -5");
+        assertThat(negativeAgain.statusCode()).isEqualTo(400);
+        assertThat(negativeAgain.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(negativeAgain.body()).isEqualTo(negative.body());
+        assertProblem(negativeAgain, "replayed negative");
+
+        HttpResponse<String> unknown = deposit("acct-nobody", "unknown-1", "{\"amount\": 5}");
+        HttpResponse<String> unknownAgain = deposit("acct-nobody", "unknown-1", "{\"amount\": 5}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertProblem(unknown, "unknown account").contains("no account acct-nobody");
+        assertThat(unknownAgain.statusCode()).isEqualTo(404);
+        assertThat(unknownAgain.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(unknownAgain.body()).isEqualTo(unknown.body());
+    }
+
+    @Test
+    @Order(6)
+    void anAccountIdLongerThanTheColumnIs400NamingTheLimitWithoutAFailedInsert() throws Exception {
+        String id = "x".repeat(65);
+        HttpResponse<String> put = send(HttpRequest.newBuilder(demo.baseUri().resolve("api/accounts/" + id))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"owner\": \"Long Id\"}")));
+        assertThat(put.statusCode()).isEqualTo(400);
+        assertProblem(put, "65 characters").contains("1 to 64 characters, was 65");
+        assertThat(demo.database().queryLong("select count(*) from account where length(id) > 64")).isZero();
+        Path log = Path.of(System.getProperty("demo.work-dir", "target/demo-it"), "payara", "payara-micro.log");
+        assertThat(Files.readString(log)).as("no failed insert in the server log").doesNotContain(id)
+                .doesNotContain("value too long");
+    }
+
+    @Test
+    @Order(7)
+    void everythingTheDemoStartsListensOnLoopbackOnly() throws Exception {
+        assumeTrue(ListeningSockets.supported(), "needs Linux's /proc to list the listening sockets");
+        List<ListeningSockets.Listener> listeners = new ArrayList<>(ListeningSockets.ofThisProcess()); // Kafka, ledger
+        ProcessHandle.current().descendants().forEach(p -> listeners.addAll(ListeningSockets.of(p.pid()))); // Payara
+        int dbPort = Integer.parseInt(demo.database().jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
+        List<ListeningSockets.Listener> postgres = ListeningSockets.onPort(dbPort);
+        assertThat(postgres).as("PostgreSQL listens on " + dbPort).isNotEmpty();
+        listeners.addAll(postgres);
+        assertThat(listeners).as("the launcher's, Payara's and PostgreSQL's listening sockets")
+                .hasSizeGreaterThanOrEqualTo(4) // Kafka broker and controller, the ledger simulator, Payara's HTTP
+                .allSatisfy(l -> assertThat(l.loopback()).as(l + " listens on loopback only").isTrue());
+    }
+
+    private String openAccount(String id) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(demo.baseUri().resolve("api/accounts/" + id))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"owner\": \"Bad Input\"}")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return id;
+    }
+
+    private long balance(String account) {
+        return demo.database().queryLong("select balance from account where id = '" + account + "'");
+    }
+
+    private HttpResponse<String> deposit(String account, String key, String body) throws Exception {
+        return send(HttpRequest.newBuilder(demo.baseUri().resolve("api/accounts/" + account + "/deposits"))
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static org.assertj.core.api.AbstractStringAssert<?> assertProblem(HttpResponse<String> r, String what) {
+        assertThat(r.headers().firstValue("Content-Type")).as(what + ": " + r.body())
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        return assertThat(r.body()).as(what).contains("\"status\":" + r.statusCode());
     }
 
     /** Waits for the page's pending XMLHttpRequests (the page's own timer is switched off by then). */

@@ -47,7 +47,7 @@ public class IdempotentInterceptor implements Serializable {
         }
         HttpExchange http = plan.jaxrs() ? HttpExchange.current() : null;
         try {
-            Invocation invocation = method.invocation(context.getParameters(), http == null ? null : http::header,
+            Invocation invocation = method.invocation(context.getParameters(), http,
                     context::proceed);
             Outcome outcome = inbox.runtime().engine().execute(invocation);
             if (!plan.jaxrs()) {

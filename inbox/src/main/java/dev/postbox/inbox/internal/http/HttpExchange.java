@@ -42,4 +42,10 @@ public record HttpExchange(HttpServletRequest request, HttpServletResponse respo
     public String header(String name) {
         return request == null ? null : request.getHeader(name);
     }
+
+    /** The name of the request's authenticated user, or null for an anonymous request. */
+    public String principalName() {
+        java.security.Principal principal = request == null ? null : request.getUserPrincipal();
+        return principal == null ? null : principal.getName();
+    }
 }

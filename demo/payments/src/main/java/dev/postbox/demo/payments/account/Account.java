@@ -48,12 +48,17 @@ public class Account implements OutboxEventSource {
         this.openedAt = openedAt;
     }
 
+    /** Whether {@code amount} more cents still fit the balance (a {@code bigint}). */
+    public boolean canCredit(long amount) {
+        return amount <= Long.MAX_VALUE - balance;
+    }
+
     /** Adds {@code amount} cents and raises {@code type} with a {@link Credit} payload; returns the event. */
     public OutboxEvent credit(String type, long amount, String reference) {
         if (amount <= 0) {
             throw new IllegalArgumentException("amount must be positive, was " + amount);
         }
-        balance += amount;
+        balance = Math.addExact(balance, amount); // never wraps: ArithmeticException instead
         return events.raise(AGGREGATE_TYPE, id, type, new Credit(id, amount, reference, balance));
     }
 

@@ -1,6 +1,7 @@
 package dev.postbox.demo.payments.account;
 
 import dev.postbox.demo.payments.DemoConfig;
+import dev.postbox.demo.payments.Problems;
 import dev.postbox.outbox.Outbox;
 import dev.postbox.outbox.OutboxEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.NotFoundException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -54,7 +54,7 @@ public class AccountService {
     public Account get(String id) {
         Account account = em.find(Account.class, id);
         if (account == null) {
-            throw new NotFoundException("no account " + id);
+            throw unknown(id);
         }
         return account;
     }
@@ -71,6 +71,11 @@ public class AccountService {
     @Transactional
     public DepositResult deposit(String accountId, long amount, String idempotencyKey) {
         Account account = lockAccount(accountId);
+        if (!account.canCredit(amount)) {
+            throw Problems.of(422, "Balance limit reached", "a deposit of " + amount + " cents would take the "
+                    + "balance of account " + accountId + " above the largest balance the service keeps ("
+                    + Long.MAX_VALUE + " cents); nothing was booked");
+        }
         Deposit deposit = new Deposit(UUID.randomUUID(), accountId, amount, idempotencyKey, Instant.now());
         em.persist(deposit);
         OutboxEvent event = account.credit(DEPOSIT_RECEIVED, amount, "deposit:" + deposit.getId());
@@ -95,9 +100,14 @@ public class AccountService {
     private Account lockAccount(String accountId) {
         Account account = em.find(Account.class, accountId, LockModeType.PESSIMISTIC_WRITE);
         if (account == null) {
-            throw new NotFoundException("no account " + accountId);
+            throw unknown(accountId);
         }
         return account;
+    }
+
+    private static jakarta.ws.rs.WebApplicationException unknown(String accountId) {
+        return Problems.of(404, "Unknown account", "no account " + accountId + "; open it first with PUT "
+                + "/api/accounts/" + accountId);
     }
 
     /** What a deposit call answers (and what a client retry with the same Idempotency-Key gets again). */

@@ -55,8 +55,15 @@ public class StatsResource {
         return m;
     }
 
-    private Map<String, Long> database() throws SQLException {
-        Map<String, Long> m = new LinkedHashMap<>();
+    /**
+     * Counts and sums; a sum is read as a number of any size (PostgreSQL's {@code sum(bigint)} is {@code numeric}),
+     * so large balances never make this endpoint fail.
+     */
+    private static final java.math.BigDecimal LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+    private static final java.math.BigDecimal LONG_MIN = java.math.BigDecimal.valueOf(Long.MIN_VALUE);
+
+    private Map<String, Number> database() throws SQLException {
+        Map<String, Number> m = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("""
                         select (select count(*) from account) as accounts,
@@ -77,7 +84,9 @@ public class StatsResource {
             rs.next();
             int columns = rs.getMetaData().getColumnCount();
             for (int i = 1; i <= columns; i++) {
-                m.put(camel(rs.getMetaData().getColumnLabel(i)), rs.getLong(i));
+                java.math.BigDecimal value = rs.getBigDecimal(i);
+                m.put(camel(rs.getMetaData().getColumnLabel(i)), value.compareTo(LONG_MIN) >= 0
+                        && value.compareTo(LONG_MAX) <= 0 ? (Number) value.longValue() : value);
             }
         }
         return m;
