@@ -227,7 +227,8 @@ class ConsoleIT {
     }
 
     private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(10))
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).cookieHandler(new CookieManager())
+                .connectTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
