@@ -32,7 +32,13 @@ final class Params {
 
     Params(Map<String, String[]> values, Set<String> allowed) {
         this.values = values;
-        for (String name : values.keySet()) {
+        for (Map.Entry<String, String[]> entry : values.entrySet()) {
+            String name = entry.getKey();
+            if (name.isEmpty() && Arrays.stream(entry.getValue()).allMatch(v -> v == null || v.isEmpty())) {
+                // Open Liberty reports an empty POST body (the page's replay buttons send none) as the parameter
+                // "" with value "": nothing was given, so nothing is unknown
+                continue;
+            }
             if (!allowed.contains(name)) {
                 throw ConsoleException.badRequest("unknown parameter '" + name + "'; this resource takes "
                         + String.join(", ", new java.util.TreeSet<>(allowed)));

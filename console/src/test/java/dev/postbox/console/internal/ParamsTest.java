@@ -51,6 +51,13 @@ class ParamsTest {
     }
 
     @Test
+    void anEmptyPostBodyReportedAsAnEmptyParameterIsNothingGivenButANamelessValueIsUnknown() {
+        // Open Liberty: a POST without a body shows up as the parameter "" = ""
+        assertThat(params(Map.of("", "")).text("scope")).isEmpty();
+        assertBad(() -> params(Map.of("", "ledger")), "unknown parameter ''");
+    }
+
+    @Test
     void instantsOutsideWhatTheDatabaseStoresAre400NotAFailedQuery() {
         // these parse as java.time.Instant, then PostgreSQL's timestamptz (and the driver) cannot take them
         assertBad(() -> params(Map.of("from", "+100000-01-01T00:00:00Z")).range(), "out of range", "9999");

@@ -23,7 +23,6 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -32,10 +31,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * effect of their own, and a retry replays only the caller's own answer.
  */
 @ExtendWith(ArquillianExtension.class)
-@DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly|liberty", disabledReason = "the test WAR's "
-        + "users come from an in-application Jakarta Security identity store; WildFly (Elytron) and Liberty only "
-        + "use one when the server's security domain is configured for it (WildFly: integrated-jaspi=false), which "
-        + "the harness does not write: not tried there yet")
 class CallerKeysIT {
 
     private static final String ALICE = ConsoleUsers.ADMIN + ":" + ConsoleUsers.ADMIN_PASSWORD;

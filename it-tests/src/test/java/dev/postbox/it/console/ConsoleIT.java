@@ -42,7 +42,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -51,10 +50,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ArquillianExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly|liberty", disabledReason = "the test WAR's "
-        + "users come from an in-application Jakarta Security identity store; WildFly (Elytron) and Liberty only "
-        + "use one when the server's security domain is configured for it (WildFly: integrated-jaspi=false), which "
-        + "the harness does not write: not tried there yet")
 class ConsoleIT {
 
     private static final String SCRIPT_KEY = "<script>window.pwnedKey=1</script>";

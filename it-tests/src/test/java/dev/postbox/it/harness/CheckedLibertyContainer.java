@@ -63,6 +63,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
                 <feature>mpMetrics-5.1</feature>
                 <feature>xmlBinding-4.0</feature>
                 <feature>localConnector-1.0</feature>
+                <feature>appSecurity-5.0</feature>
               </featureManager>
               <!-- An application-defined data source (web.xml <data-source>, @DataSourceDefinition) finds its
                    driver only in a shared library (J2CA8022E otherwise): the global one serves dropins too. -->

@@ -17,9 +17,9 @@ public class PostboxArquillianExtension implements LoadableExtension {
     public void register(ExtensionBuilder builder) {
         switch (Server.current()) {
             case PAYARA, PAYARA7 -> PayaraFixes.register(builder);
-            case WILDFLY -> {
-                // the WildFly adapter reports failed deployments with the server's reason: nothing to fix
-            }
+            case WILDFLY -> // the adapter reports failed deployments with the server's reason; the server's
+                    // security domain must accept the applications' own Jakarta Security definitions
+                    builder.observer(WildFlySecurityDomain.class);
             case LIBERTY -> LibertyFixes.register(builder);
         }
     }
