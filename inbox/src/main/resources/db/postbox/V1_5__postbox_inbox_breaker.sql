@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS postbox_inbox_breaker (
     probe_until          timestamptz,
     -- how many times the scope opened (a failed probe re-opens it and counts again)
     opens                bigint       NOT NULL DEFAULT 0,
+    -- how many probes were taken (each HALF_OPEN attempt)
+    probes               bigint       NOT NULL DEFAULT 0,
     updated_at           timestamptz  NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT postbox_inbox_breaker_state_ck CHECK (state IN ('CLOSED', 'OPEN', 'HALF_OPEN')),
     CONSTRAINT postbox_inbox_breaker_failures_ck CHECK (consecutive_failures >= 0)

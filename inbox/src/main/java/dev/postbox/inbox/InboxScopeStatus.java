@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param openedAt when it last opened, or null
  * @param openUntil until when it is OPEN (no attempts), or null when not open
  * @param opens how many times the scope has opened (a failed probe re-opens it)
+ * @param probes how many probes were taken (one per cool-down that ended while attempts were waiting)
  * @param probing whether a probe attempt is running now (on any instance)
  * @param maxConcurrent the limit of handler calls at once on this instance (0: none)
  * @param maxPerSecond the limit of handler calls started per second on this instance (0: none)
@@ -24,7 +25,8 @@ import java.time.Instant;
  *     since it started
  */
 public record InboxScopeStatus(String scope, Breaker breaker, int consecutiveFailures, int failureThreshold,
-        Duration coolDown, Instant openedAt, Instant openUntil, long opens, boolean probing, int maxConcurrent,
+        Duration coolDown, Instant openedAt, Instant openUntil, long opens, long probes, boolean probing,
+        int maxConcurrent,
         int maxPerSecond, int running, int startedLastSecond, long deferred) {
 
     /** States of a scope's circuit breaker. */

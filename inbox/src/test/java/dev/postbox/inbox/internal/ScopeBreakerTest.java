@@ -192,6 +192,7 @@ class ScopeBreakerTest {
         assertThat(closed.breaker()).isEqualTo(InboxScopeStatus.Breaker.CLOSED);
         assertThat(closed.consecutiveFailures()).isZero();
         assertThat(closed.openUntil()).isNull();
+        assertThat(closed.probes()).isEqualTo(2);
         log.close();
         assertThat(log.lines).hasSize(4);
         assertThat(log.lines.get(0)).contains("HALF_OPEN").contains("PT1H").contains("2 consecutive");
@@ -300,6 +301,7 @@ class ScopeBreakerTest {
         InboxScopeStatus reopened = a.history().scopeStatus(scope);
         assertThat(reopened.breaker()).isEqualTo(InboxScopeStatus.Breaker.OPEN);
         assertThat(reopened.opens()).isEqualTo(2);
+        assertThat(reopened.probes()).isEqualTo(1);
 
         // a probe that is running holds the scope for everyone: b neither claims nor runs while a probes
         ledgerA.down.set(false);

@@ -19,7 +19,7 @@ import javax.sql.DataSource;
  */
 final class BreakerStore {
 
-    private static final String COLUMNS = "state, consecutive_failures, opened_at, open_until, opens, "
+    private static final String COLUMNS = "state, consecutive_failures, opened_at, open_until, opens, probes, "
             + "(open_until IS NOT NULL AND open_until > clock_timestamp()) AS cooling, "
             + "GREATEST(0, CEIL(EXTRACT(EPOCH FROM (open_until - clock_timestamp())) * 1000))::bigint AS remaining_ms, "
             + "(probe_token IS NOT NULL AND probe_until > clock_timestamp()) AS probing";
@@ -37,10 +37,10 @@ final class BreakerStore {
     }
 
     /** A scope's row as read now. {@code remainingMillis}: how long it stays OPEN (0 when not cooling). */
-    record Row(String state, int consecutiveFailures, Instant openedAt, Instant openUntil, long opens,
+    record Row(String state, int consecutiveFailures, Instant openedAt, Instant openUntil, long opens, long probes,
             boolean cooling, long remainingMillis, boolean probing) {
 
-        static final Row NONE = new Row("CLOSED", 0, null, null, 0, false, 0, false);
+        static final Row NONE = new Row("CLOSED", 0, null, null, 0, 0, false, 0, false);
 
         boolean closed() {
             return "CLOSED".equals(state);
@@ -107,7 +107,7 @@ final class BreakerStore {
      * @return the failure count, or empty when the probe was not taken
      */
     Optional<Integer> takeProbe(String scope, UUID token, Duration lease) throws SQLException {
-        String sql = "UPDATE " + table + " SET state = 'HALF_OPEN', probe_token = ?, "
+        String sql = "UPDATE " + table + " SET state = 'HALF_OPEN', probe_token = ?, probes = probes + 1, "
                 + "probe_until = clock_timestamp() + ? * interval '1 millisecond', updated_at = clock_timestamp() "
                 + "WHERE scope = ? AND state IN ('OPEN', 'HALF_OPEN') AND open_until <= clock_timestamp() "
                 + "AND (probe_token IS NULL OR probe_until <= clock_timestamp()) RETURNING consecutive_failures";
@@ -162,7 +162,7 @@ final class BreakerStore {
 
     private static Row row(ResultSet rs) throws SQLException {
         return new Row(rs.getString("state"), rs.getInt("consecutive_failures"), instant(rs, "opened_at"),
-                instant(rs, "open_until"), rs.getLong("opens"), rs.getBoolean("cooling"),
+                instant(rs, "open_until"), rs.getLong("opens"), rs.getLong("probes"), rs.getBoolean("cooling"),
                 rs.getLong("remaining_ms"), rs.getBoolean("probing"));
     }
 

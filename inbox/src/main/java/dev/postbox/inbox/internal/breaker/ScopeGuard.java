@@ -236,13 +236,13 @@ public final class ScopeGuard {
         int lastSecond = limiter == null ? 0 : limiter.lastSecond();
         long deferredHere = Optional.ofNullable(deferred.get(scope)).map(AtomicLong::get).orElse(0L);
         if (!l.breakerOn()) {
-            return new InboxScopeStatus(scope, InboxScopeStatus.Breaker.OFF, 0, 0, l.coolDown(), null, null, 0,
+            return new InboxScopeStatus(scope, InboxScopeStatus.Breaker.OFF, 0, 0, l.coolDown(), null, null, 0, 0,
                     false, l.maxConcurrent(), l.maxPerSecond(), running, lastSecond, deferredHere);
         }
         BreakerStore.Row row = tx.requiresNew(() -> store.read(scope)).orElse(BreakerStore.Row.NONE);
         InboxScopeStatus.Breaker state = InboxScopeStatus.Breaker.valueOf(row.state());
         return new InboxScopeStatus(scope, state, row.consecutiveFailures(), l.failureThreshold(), l.coolDown(),
-                row.openedAt(), row.closed() ? null : row.openUntil(), row.opens(), row.probing(),
+                row.openedAt(), row.closed() ? null : row.openUntil(), row.opens(), row.probes(), row.probing(),
                 l.maxConcurrent(), l.maxPerSecond(), running, lastSecond, deferredHere);
     }
 }
