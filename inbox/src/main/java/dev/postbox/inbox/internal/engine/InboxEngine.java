@@ -60,6 +60,9 @@ import javax.sql.DataSource;
  *   <tr><td>(none)</td><td>first delivery within the claim window after start-up</td>
  *       <td>IN_PROGRESS (attempt 1, leased), then as a claimed attempt</td><td>{@link #execute}</td></tr>
  *   <tr><td>(none)</td><td>{@code Inbox.receive}</td><td>RECEIVED (due now)</td><td>{@link #receive}</td></tr>
+ *   <tr><td>(none)</td><td>a delivery the scope does not admit now (circuit breaker open, rate limit reached;
+ *       {@link ScopeGuard}): the handler is not called</td><td>RECEIVED (due now; the scheduler runs it when the
+ *       scope admits it)</td><td>{@code deferWhileUnavailable}</td></tr>
  *   <tr><td>(none)</td><td>a delivery on the claim path finds the record gone (purged meanwhile)</td>
  *       <td>IN_PROGRESS (attempt 1, leased)</td><td>{@code claimOrAnswer}</td></tr>
  *   <tr><td>RECEIVED, FAILED (due)</td><td>redelivery or scheduler claims it</td><td>IN_PROGRESS</td>
@@ -486,35 +489,46 @@ public final class InboxEngine {
      * @return the claim, or empty when nothing is due
      */
     public Optional<DueClaim> claimDue(List<String> handlers) throws Exception {
-        return tx.requiresNew(() -> {
-            List<String> admitted = new ArrayList<>(handlers);
-            while (!admitted.isEmpty()) {
-                List<InboxRow> rows = store.lockDue(admitted, 1);
-                if (rows.isEmpty()) {
-                    return Optional.empty();
-                }
-                InboxRow row = rows.get(0);
-                // an open circuit or a full rate limit leaves the scope's due records where they are (still due)
-                Permit permit = guard.admitInTransaction(row.scope());
-                if (permit.refused()) {
-                    admitted.remove(row.handler());
-                    continue;
-                }
-                Optional<Claim> claim;
-                try {
-                    claim = row.status() == InboxStatus.IN_PROGRESS ? takeOver(row)
+        Admitted admitted = new Admitted();
+        try {
+            return tx.requiresNew(() -> {
+                List<String> candidates = new ArrayList<>(handlers);
+                while (!candidates.isEmpty()) {
+                    List<InboxRow> rows = store.lockDue(candidates, 1);
+                    if (rows.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    InboxRow row = rows.get(0);
+                    // an open circuit or a full rate limit leaves the scope's due records where they are (still due)
+                    Permit permit = guard.admitInTransaction(row.scope());
+                    if (permit.refused()) {
+                        candidates.remove(row.handler());
+                        continue;
+                    }
+                    admitted.permit = permit;
+                    Optional<Claim> claim = row.status() == InboxStatus.IN_PROGRESS ? takeOver(row)
                             : Optional.of(store.claim(row, UUID.randomUUID(), lease));
-                } catch (Throwable t) {
-                    permit.discard();
-                    throw t;
+                    if (claim.isPresent()) {
+                        return Optional.of(new DueClaim(claim.get(), row.key(), permit));
+                    }
+                    admitted.permit = null;
+                    permit.cancelInTransaction();
                 }
-                if (claim.isPresent()) {
-                    return Optional.of(new DueClaim(claim.get(), row.key(), permit));
-                }
-                permit.cancelInTransaction();
+                return Optional.empty();
+            });
+        } catch (Throwable t) {
+            // the claim transaction rolled back (a statement or its commit failed): so did any probe it took, but
+            // the permit's local rate slot must be given back
+            if (admitted.permit != null) {
+                admitted.permit.discard();
             }
-            return Optional.empty();
-        });
+            throw t;
+        }
+    }
+
+    /** The permit of the scheduler's claim transaction, to give back if that transaction does not commit. */
+    private static final class Admitted {
+        Permit permit;
     }
 
     /** Deletes up to {@code batch} COMPLETED records past their retention in one transaction. @return rows deleted */
