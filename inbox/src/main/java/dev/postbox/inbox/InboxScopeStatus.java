@@ -20,14 +20,15 @@ import java.time.Instant;
  * @param maxConcurrent the limit of handler calls at once on this instance (0: none)
  * @param maxPerSecond the limit of handler calls started per second on this instance (0: none)
  * @param running handler calls of the scope running now on this instance
- * @param startedLastSecond handler calls started in the last second on this instance (counted when limited)
+ * @param callsInWindow handler calls this instance counts against {@code maxPerSecond} now: running, or ended
+ *     within the last second (counted when limited)
  * @param deferred deliveries this instance deferred without calling the handler (breaker open or rate limit)
  *     since it started
  */
 public record InboxScopeStatus(String scope, Breaker breaker, int consecutiveFailures, int failureThreshold,
         Duration coolDown, Instant openedAt, Instant openUntil, long opens, long probes, boolean probing,
         int maxConcurrent,
-        int maxPerSecond, int running, int startedLastSecond, long deferred) {
+        int maxPerSecond, int running, int callsInWindow, long deferred) {
 
     /** States of a scope's circuit breaker. */
     public enum Breaker {

@@ -117,7 +117,8 @@ public final class InboxConfig {
     public static final ConfigKey<Integer> RATE_MAX_PER_SECOND = ConfigKey.integer(PREFIX + "rate.max-per-second", 0,
                     Integer.MAX_VALUE)
             .defaultValue("0")
-            .description("Handler calls of a scope started in any one-second window on this instance; more wait "
+            .description("Handler calls of a scope in any one-second window on this instance (a call counts until a "
+                    + "second after it ended); more wait "
                     + "(retries stay due, new deliveries are deferred); 0: no limit.");
     public static final ConfigKey<String> WEBHOOK_SCHEME = ConfigKey.choice(PREFIX + "webhooks.<name>.scheme",
                     WebhookScheme.builtInNames().toArray(String[]::new))

@@ -6,19 +6,23 @@ import java.util.List;
 
 /**
  * The rate limit of one scope on this instance: at most {@code maxConcurrent} handler calls running, at most
- * {@code maxPerSecond} started in any one-second window. A slot is reserved before the record is claimed (or the
- * delivery admitted) and stamped when the handler starts; until then it counts as started now, so the window holds
- * whatever the delay between the two. A slot released without a start leaves no trace.
+ * {@code maxPerSecond} in any one-second window. A slot is reserved before the record is claimed (or the delivery
+ * admitted) and counts in the window from then until one second after its call <em>ended</em>; a slot released
+ * without a start leaves no trace.
  *
- * <p>Why this proves "at most N in any window": a call is admitted at time a only when fewer than N slots have a
- * start after a - 1 s (unstarted ones included); every call that starts in a window [t, t + 1 s) after it was
- * admitted had been admitted at a < t + 1 s, when the others of that window (started at or after t > a - 1 s, or
- * not yet started) already counted.
+ * <p>Why counting to the end: the API sees the request at some moment inside the call (after the handler's own
+ * work, the connection set-up, a GC pause), not when the handler starts. A call admitted at time a, when fewer than
+ * N slots were running or had ended after a - 1 s, has every other call that reaches the API within the same
+ * one-second window [t, t + 1 s) as itself either still running then or ended at or after t > a - 1 s (it reached
+ * the API at or after t, before its end), so it was counted: at most N calls reach the API in any one-second window,
+ * wherever inside each call its request happens. The price: a scope whose calls last L runs at most N calls per
+ * 1 s + L.
  */
 final class RateLimiter {
 
     private static final long SECOND = 1_000_000_000L;
-    private static final long NOT_STARTED = Long.MAX_VALUE;
+    /** The time of a slot that has not ended yet: it counts in every window. */
+    private static final long RUNNING = Long.MAX_VALUE;
 
     private final int maxConcurrent;
     private final int maxPerSecond;
@@ -34,7 +38,8 @@ final class RateLimiter {
 
     /** A reserved call. */
     static final class Slot {
-        private long startedAt = NOT_STARTED;
+        private boolean started;
+        private long endedAt = RUNNING;
         private boolean released;
     }
 
@@ -58,21 +63,21 @@ final class RateLimiter {
         return slot;
     }
 
-    /** The handler starts now. */
+    /** The handler starts now: the slot will count until a second after it ended. */
     synchronized void start(Slot slot) {
-        if (slot.startedAt == NOT_STARTED) {
-            slot.startedAt = clock.nanoTime();
-        }
+        slot.started = true;
     }
 
-    /** The call ended (or never started: then it is forgotten). Idempotent. */
+    /** The call ended now (or never started: then it is forgotten). Idempotent. */
     synchronized void release(Slot slot) {
         if (slot.released) {
             return;
         }
         slot.released = true;
         running--;
-        if (slot.startedAt == NOT_STARTED) {
+        if (slot.started) {
+            slot.endedAt = clock.nanoTime();
+        } else {
             window.remove(slot);
         }
     }
@@ -82,17 +87,17 @@ final class RateLimiter {
         return running;
     }
 
-    /** Calls started in the last second, plus those reserved and not started yet. */
+    /** Calls running or reserved now, plus those that ended within the last second. */
     synchronized int lastSecond() {
         prune(clock.nanoTime());
         return window.size();
     }
 
-    /** Drops slots that started a second or more ago: they are out of every window that matters from now on. */
+    /** Drops slots that ended a second or more ago: they are out of every window that matters from now on. */
     private void prune(long now) {
         for (Iterator<Slot> it = window.iterator(); it.hasNext(); ) {
             Slot s = it.next();
-            if (s.startedAt != NOT_STARTED && now - s.startedAt >= SECOND) {
+            if (s.endedAt != RUNNING && now - s.endedAt >= SECOND) {
                 it.remove();
             }
         }

@@ -14,32 +14,40 @@ class RateLimiterTest {
     private long now;
 
     @Test
-    void atMostNStartInAnyOneSecondWindowWhateverTheDelayBetweenReservationAndStart() {
+    void atMostNReachTheApiInAnyOneSecondWindowWhereverInsideTheCallTheRequestIs() {
         int n = 5;
         RateLimiter limiter = new RateLimiter(0, n, () -> now);
         Random random = new Random(42);
-        List<Long> starts = new ArrayList<>();
-        List<RateLimiter.Slot> pending = new ArrayList<>();
+        List<Long> requests = new ArrayList<>();
+        List<long[]> running = new ArrayList<>(); // {index into slots, start time}
+        List<RateLimiter.Slot> slots = new ArrayList<>();
+        List<RateLimiter.Slot> reserved = new ArrayList<>();
         for (int step = 0; step < 20_000; step++) {
             now += random.nextInt(20_000_000); // up to 20 ms per step
             RateLimiter.Slot slot = limiter.tryReserve();
             if (slot != null) {
-                pending.add(slot);
+                reserved.add(slot);
             }
-            // start (or give up) a random pending reservation: delays between reservation and start vary
-            if (!pending.isEmpty() && random.nextInt(3) == 0) {
-                RateLimiter.Slot s = pending.remove(random.nextInt(pending.size()));
+            // start a reservation after a random delay, or give it up (then it leaves no trace)
+            if (!reserved.isEmpty() && random.nextInt(3) == 0) {
+                RateLimiter.Slot s = reserved.remove(random.nextInt(reserved.size()));
                 if (random.nextInt(10) == 0) {
-                    limiter.release(s); // never started: leaves no trace
+                    limiter.release(s);
                 } else {
                     limiter.start(s);
-                    starts.add(now);
-                    limiter.release(s);
+                    slots.add(s);
+                    running.add(new long[] {slots.size() - 1, now});
                 }
             }
+            // end a running call; the API saw its request at a random moment between its start and now
+            if (!running.isEmpty() && random.nextInt(3) == 0) {
+                long[] call = running.remove(random.nextInt(running.size()));
+                requests.add(call[1] + (long) (random.nextDouble() * (now - call[1])));
+                limiter.release(slots.get((int) call[0]));
+            }
         }
-        assertThat(starts).hasSizeGreaterThan(400); // about 200 simulated seconds at 5 per second
-        assertThat(CallWindows.maxInAnyWindow(starts, 1_000_000_000L)).isEqualTo(n);
+        assertThat(requests).hasSizeGreaterThan(300); // about 200 simulated seconds, calls of tens of ms
+        assertThat(CallWindows.maxInAnyWindow(requests, 1_000_000_000L)).isEqualTo(n);
     }
 
     @Test
