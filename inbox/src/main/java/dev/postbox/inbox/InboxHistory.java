@@ -33,6 +33,13 @@ public interface InboxHistory {
     Optional<InboxProgress> progress(UUID id);
 
     /**
+     * The circuit breaker and rate limit of a scope: state, failures in a row, when it opened and until when,
+     * how many times it opened, and this instance's running calls and deferred deliveries. The inbox has no
+     * metrics registry of its own: export these figures through yours.
+     */
+    InboxScopeStatus scopeStatus(String scope);
+
+    /**
      * Gives a {@link InboxStatus#DEAD} record a new budget of attempts. When its handler is registered here (a
      * method with deferred retries, or an {@link Inbox#register registered} scope) the record becomes
      * {@link InboxStatus#RECEIVED} and the scheduler runs it soon; otherwise it becomes

@@ -4,6 +4,8 @@ import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxProgress;
 import dev.postbox.inbox.InboxStep;
 import dev.postbox.inbox.InboxRecord;
+import dev.postbox.inbox.InboxScopeStatus;
+import dev.postbox.inbox.internal.breaker.ScopeGuard;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
 import dev.postbox.inbox.internal.steps.StepRunner;
@@ -19,12 +21,21 @@ public final class DefaultInboxHistory implements InboxHistory {
     private final HandlerRegistry registry;
     private final InboxConfig config;
     private final StepRunner steps;
+    private final ScopeGuard guard;
 
-    public DefaultInboxHistory(InboxEngine engine, HandlerRegistry registry, InboxConfig config, StepRunner steps) {
+    public DefaultInboxHistory(InboxEngine engine, HandlerRegistry registry, InboxConfig config, StepRunner steps,
+            ScopeGuard guard) {
         this.engine = engine;
         this.registry = registry;
         this.config = config;
         this.steps = steps;
+        this.guard = guard;
+    }
+
+    @Override
+    public InboxScopeStatus scopeStatus(String scope) {
+        Messages.requireScope(scope);
+        return Invocations.call(() -> guard.status(scope));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.postbox.common.internal.config.ConfigKey;
 import dev.postbox.common.internal.config.ConfigReader;
 import dev.postbox.common.internal.config.ConfigSource;
 import dev.postbox.common.internal.config.KeySet;
+import dev.postbox.inbox.internal.breaker.ScopeLimits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -39,6 +40,10 @@ public final class InboxConfig {
             .defaultValue("postbox_inbox_step")
             .description("Table of the recorded steps of inbox records (Steps), optionally schema-qualified; must "
                     + "match " + SqlIdentifiers.PATTERN_TEXT + " per part.");
+    public static final ConfigKey<String> BREAKER_TABLE = ConfigKey.qualifiedTable(PREFIX + "breaker-table")
+            .defaultValue("postbox_inbox_breaker")
+            .description("Table of the scopes' circuit breakers (state shared by every instance), optionally "
+                    + "schema-qualified; must match " + SqlIdentifiers.PATTERN_TEXT + " per part.");
     public static final ConfigKey<Boolean> SCHEDULER_ENABLED = ConfigKey.bool(PREFIX + "scheduler.enabled")
             .defaultValue("true")
             .description("Whether this instance runs deferred retries, received records and the retention purge.");
@@ -100,6 +105,27 @@ public final class InboxConfig {
             .defaultValue("2").description("Growth of the delay per retry (>= 1).");
     public static final ConfigKey<Double> JITTER = ConfigKey.decimal(PREFIX + "jitter", 0, 1)
             .defaultValue("0.2").description("Relative jitter of retry delays, within [0, 1].");
+    public static final ConfigKey<Integer> BREAKER_FAILURE_THRESHOLD = ConfigKey.integer(PREFIX
+                    + "breaker.failure-threshold", 0, Integer.MAX_VALUE)
+            .defaultValue("0")
+            .description("Transient failures in a row after which a scope's circuit opens: no attempts for the "
+                    + "cool-down, new deliveries deferred, then one probe; 0 turns the breaker off (per scope: "
+                    + "postbox.inbox.\"<scope>\".breaker.failure-threshold).");
+    public static final ConfigKey<Duration> BREAKER_COOL_DOWN = ConfigKey.duration(PREFIX + "breaker.cool-down")
+            .defaultValue("PT30S")
+            .description("How long an open circuit waits before its one probe attempt (and again after a failed "
+                    + "probe).");
+    public static final ConfigKey<Integer> RATE_MAX_CONCURRENT = ConfigKey.integer(PREFIX + "rate.max-concurrent", 0,
+                    Integer.MAX_VALUE)
+            .defaultValue("0")
+            .description("Handler calls of a scope running at once on this instance; more wait (retries stay due, "
+                    + "new deliveries are deferred); 0: no limit.");
+    public static final ConfigKey<Integer> RATE_MAX_PER_SECOND = ConfigKey.integer(PREFIX + "rate.max-per-second", 0,
+                    Integer.MAX_VALUE)
+            .defaultValue("0")
+            .description("Handler calls of a scope in any one-second window on this instance (a call counts until a "
+                    + "second after it ended); more wait "
+                    + "(retries stay due, new deliveries are deferred); 0: no limit.");
     public static final ConfigKey<String> WEBHOOK_SCHEME = ConfigKey.choice(PREFIX + "webhooks.<name>.scheme",
                     WebhookScheme.builtInNames().toArray(String[]::new))
             .defaultValue(WebhookScheme.STANDARD_WEBHOOKS)
@@ -119,13 +145,17 @@ public final class InboxConfig {
     /** The retry keys a scope may override: {@code postbox.inbox."<scope>".max-attempts} and so on. */
     private static final List<ConfigKey<?>> SCOPED = List.of(scopedTemplate(MAX_ATTEMPTS),
             scopedTemplate(INITIAL_DELAY), scopedTemplate(MAX_DELAY), scopedTemplate(BACKOFF_FACTOR),
-            scopedTemplate(JITTER), scopedTemplate(RETENTION));
+            scopedTemplate(JITTER), scopedTemplate(RETENTION), scopedTemplate(BREAKER_FAILURE_THRESHOLD),
+            scopedTemplate(BREAKER_COOL_DOWN), scopedTemplate(RATE_MAX_CONCURRENT),
+            scopedTemplate(RATE_MAX_PER_SECOND));
 
     /** The inbox's keys in README order, plus the per-scope templates (documented in prose). */
     public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, STEPS_TABLE,
-            SCHEDULER_ENABLED, POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE,
+            BREAKER_TABLE, SCHEDULER_ENABLED, POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE,
             MAX_PAYLOAD_BYTES, MARK_FIRST_DELIVERY_AFTER, CLAIM_FIRST_DELIVERIES_AFTER_START,
-            HTTP_KEY_PER_PRINCIPAL, MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER, WEBHOOK_SCHEME, WEBHOOK_SECRETS,
+            HTTP_KEY_PER_PRINCIPAL, MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER,
+            BREAKER_FAILURE_THRESHOLD, BREAKER_COOL_DOWN, RATE_MAX_CONCURRENT, RATE_MAX_PER_SECOND, WEBHOOK_SCHEME,
+            WEBHOOK_SECRETS,
             WEBHOOK_TOLERANCE))
             .alsoAccepting(SCOPED);
 
@@ -142,6 +172,7 @@ public final class InboxConfig {
     private final String datasource;
     private final String table;
     private final String stepsTable;
+    private final String breakerTable;
     private final boolean schedulerEnabled;
     private final Duration pollInterval;
     private final int batchSize;
@@ -159,6 +190,7 @@ public final class InboxConfig {
         this.datasource = reader.get(DATASOURCE);
         this.table = reader.get(TABLE);
         this.stepsTable = reader.get(STEPS_TABLE);
+        this.breakerTable = reader.get(BREAKER_TABLE);
         this.schedulerEnabled = reader.get(SCHEDULER_ENABLED);
         this.pollInterval = reader.get(POLL_INTERVAL);
         this.batchSize = reader.get(BATCH_SIZE);
@@ -173,6 +205,29 @@ public final class InboxConfig {
         this.globalPolicy = PolicySpec.BUILT_IN.overriddenBy(global);
         globalPolicy.toPolicy("postbox.inbox.*", new Class<?>[0], new Class<?>[0]); // validates combinations
         validateWebhookReceivers();
+        validateScopeLimits();
+    }
+
+    private static final List<ConfigKey<?>> LIMIT_KEYS = List.of(BREAKER_FAILURE_THRESHOLD, BREAKER_COOL_DOWN,
+            RATE_MAX_CONCURRENT, RATE_MAX_PER_SECOND);
+
+    /** Reads the breaker and rate keys, global and per scope, so a wrong value fails start-up, not a delivery. */
+    private void validateScopeLimits() {
+        for (ConfigKey<?> key : LIMIT_KEYS) {
+            reader.get(key);
+        }
+        String quoted = PREFIX + "\"";
+        for (String name : reader.source().names()) {
+            int end = name == null || !name.startsWith(quoted) ? -1 : name.indexOf("\".", quoted.length());
+            if (end > 0) {
+                String scope = name.substring(quoted.length(), end);
+                for (ConfigKey<?> key : LIMIT_KEYS) {
+                    if (scoped(scope, key).name().equals(name)) {
+                        reader.get(scoped(scope, key));
+                    }
+                }
+            }
+        }
     }
 
     /** Reads every receiver's scheme and tolerance now, so a wrong value fails start-up, not the first webhook. */
@@ -213,6 +268,25 @@ public final class InboxConfig {
 
     public String stepsTable() {
         return stepsTable;
+    }
+
+    public String breakerTable() {
+        return breakerTable;
+    }
+
+    /**
+     * The circuit breaker and rate limit of a scope: per-scope keys, then the global ones. Read on first use of
+     * the scope; a value set for the scope is validated like its global key.
+     */
+    public ScopeLimits scopeLimits(String scope) {
+        return new ScopeLimits(scope, scopedOrGlobal(scope, BREAKER_FAILURE_THRESHOLD),
+                scopedOrGlobal(scope, BREAKER_COOL_DOWN), scopedOrGlobal(scope, RATE_MAX_CONCURRENT),
+                scopedOrGlobal(scope, RATE_MAX_PER_SECOND));
+    }
+
+    /** A per-scope value when set, else the global key's (or its default). */
+    private <T> T scopedOrGlobal(String scope, ConfigKey<T> key) {
+        return reader.ifSet(scoped(scope, key)).orElseGet(() -> reader.get(key));
     }
 
     /** The global retention of completed records ({@code postbox.inbox.retention}). */

@@ -2,6 +2,7 @@ package dev.postbox.inbox.internal;
 
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
+import dev.postbox.inbox.internal.breaker.ScopeGuard;
 import dev.postbox.inbox.internal.engine.CrashWatch;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
@@ -42,11 +43,13 @@ public final class InboxRuntime implements AutoCloseable {
         DataSource dataSource = Objects.requireNonNull(b.dataSource, "dataSource");
         Transactions transactions = Objects.requireNonNull(b.transactions, "transactions");
         this.steps = new StepRunner(dataSource, config.stepsTable(), config.table(), transactions, jsonb);
+        ScopeGuard guard = new ScopeGuard(dataSource, config.breakerTable(), transactions, config::scopeLimits,
+                config.lease());
         this.engine = new InboxEngine(dataSource, config.table(), transactions, config.lease(), b.random, steps,
                 new CrashWatch(config.markFirstDeliveryAfter(), config.claimFirstDeliveriesAfterStart(),
-                        this::crashWatchTimer));
+                        this::crashWatchTimer), guard);
         this.scheduler = new RetryScheduler(engine, registry, config);
-        this.history = new DefaultInboxHistory(engine, registry, config, steps);
+        this.history = new DefaultInboxHistory(engine, registry, config, steps, guard);
         this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock, steps.steps());
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor;

@@ -67,6 +67,31 @@ class InboxConfigTest {
     }
 
     @Test
+    void scopeLimitsAreOffByDefaultAndAScopeOverridesTheGlobalKeys() {
+        assertThat(InboxConfig.defaults().scopeLimits("any").any()).isFalse();
+        InboxConfig config = config(Map.of("postbox.inbox.breaker.failure-threshold", "5",
+                "postbox.inbox.breaker.cool-down", "10s", "postbox.inbox.\"Ledger#post\".breaker.cool-down", "PT1M",
+                "postbox.inbox.\"Ledger#post\".rate.max-per-second", "20"));
+        var ledger = config.scopeLimits("Ledger#post");
+        assertThat(ledger.failureThreshold()).isEqualTo(5);
+        assertThat(ledger.coolDown()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ledger.maxPerSecond()).isEqualTo(20);
+        assertThat(ledger.maxConcurrent()).isZero();
+        assertThat(config.scopeLimits("Other#on").coolDown()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.scopeLimits("Other#on").rateLimited()).isFalse();
+        assertThatThrownBy(() -> config(Map.of("postbox.inbox.\"x\".rate.max-per-second", "-1")).scopeLimits("x"))
+                .isInstanceOf(PostboxConfigurationException.class)
+                .hasMessageContaining("postbox.inbox.\"x\".rate.max-per-second");
+        // with a source that lists its names (MicroProfile Config), at start-up already
+        assertThatThrownBy(() -> InboxConfig.from(ConfigSource.of("test", Map.of(
+                "postbox.inbox.\"Ledger#post\".breaker.failure-threshold", "many"))))
+                .isInstanceOf(PostboxConfigurationException.class)
+                .hasMessageContaining("postbox.inbox.\"Ledger#post\".breaker.failure-threshold");
+        assertThatThrownBy(() -> config(Map.of("postbox.inbox.breaker.cool-down", "0s")))
+                .isInstanceOf(PostboxConfigurationException.class).hasMessageContaining("breaker.cool-down");
+    }
+
+    @Test
     void theReadmeDocumentsEveryKey() throws IOException {
         String readme = Files.readString(Path.of("README.md"));
         for (ConfigKey<?> key : InboxConfig.KEYS.keys()) {

@@ -28,9 +28,10 @@ public final class InboxDatabase {
         return database;
     }
 
-    /** The shipped inbox scripts: the inbox table (V1_2) and its steps (V1_4). */
+    /** The shipped inbox scripts: the inbox table (V1_2), its steps (V1_4) and the scopes' breakers (V1_5). */
     public static String ddl() {
-        return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql");
+        return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql") + "\n"
+                + script("V1_5__postbox_inbox_breaker.sql");
     }
 
     private static String script(String name) {

@@ -18,10 +18,13 @@ import java.util.function.Function;
  * @param incidents inject one ledger rejection (a dead inbox record) and one misconfigured Kafka topic (a parked
  *     relay event), to show the console's Replay
  * @param exitAfterScenario stop everything after the scenario's summary instead of running until Ctrl-C
+ * @param outage how long the ledger API is down in the outage phase after the scenario; zero: no outage phase
+ * @param outagePostings deposits made while the ledger is down (each one a ledger posting to defer)
  */
 public record DemoSettings(Path payaraJar, Path war, Path workDir, int httpPort, int dbPort, long seed,
         boolean incidents, boolean exitAfterScenario, int accounts, int deposits, int depositRetries, int payments,
-        int duplicates, int reorderSwaps, String payaraHeap, Duration readyTimeout, Duration settleTimeout) {
+        int duplicates, int reorderSwaps, String payaraHeap, Duration readyTimeout, Duration settleTimeout,
+        Duration outage, int outagePostings) {
 
     public static DemoSettings from(Properties p) {
         Function<String, String> get = p::getProperty;
@@ -42,7 +45,9 @@ public record DemoSettings(Path payaraJar, Path war, Path workDir, int httpPort,
                 Integer.parseInt(p.getProperty("demo.reorder-swaps", "7")),
                 p.getProperty("demo.payara-heap", "1g"),
                 Duration.ofSeconds(Long.parseLong(p.getProperty("demo.ready-timeout-seconds", "240"))),
-                Duration.ofSeconds(Long.parseLong(p.getProperty("demo.settle-timeout-seconds", "120"))));
+                Duration.ofSeconds(Long.parseLong(p.getProperty("demo.settle-timeout-seconds", "120"))),
+                Duration.ofSeconds(Long.parseLong(p.getProperty("demo.outage-seconds", "30"))),
+                Integer.parseInt(p.getProperty("demo.outage-postings", "150")));
     }
 
     public static DemoSettings fromSystemProperties() {

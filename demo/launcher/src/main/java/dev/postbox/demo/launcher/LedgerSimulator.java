@@ -50,6 +50,12 @@ final class LedgerSimulator implements AutoCloseable {
     private final AtomicLong tooLate = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
+    /** While set, every call is answered 503 at once (an outage of the whole ledger). */
+    private volatile boolean down;
+    /** Cleared when the ledger comes back from an outage: then it answers every call at once and in time. */
+    private volatile boolean flaky = true;
+    /** When each call arrived ({@link System#nanoTime()}), to measure call rates. */
+    private final java.util.Queue<Long> callTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     LedgerSimulator(int port, long seed) throws IOException {
         this.seed = seed;
@@ -66,6 +72,20 @@ final class LedgerSimulator implements AutoCloseable {
 
     URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/ledger");
+    }
+
+    /** Starts or ends an outage: while it lasts every call gets a 503 at once. */
+    void down(boolean down) {
+        this.down = down;
+        if (!down) {
+            flaky = false; // back from the outage healthy, so the recovery measures the rate limit, not retries
+        }
+        LOG.info(() -> down ? "Ledger is DOWN: every call answers 503" : "Ledger is back up, and healthy");
+    }
+
+    /** When each call so far arrived ({@link System#nanoTime()}). */
+    java.util.List<Long> callTimes() {
+        return java.util.List.copyOf(callTimes);
     }
 
     void freeze(String accountId) {
@@ -100,6 +120,11 @@ final class LedgerSimulator implements AutoCloseable {
                 body = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
             calls.incrementAndGet();
+            callTimes.add(System.nanoTime());
+            if (down) {
+                respond(exchange, 503, "{\"error\":\"ledger is down\"}");
+                return;
+            }
             if (key == null || key.isBlank()) {
                 respond(exchange, 400, "{\"error\":\"Idempotency-Key header required\"}");
                 return;
@@ -118,7 +143,7 @@ final class LedgerSimulator implements AutoCloseable {
                 return;
             }
             int call = callsPerKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-            if (call <= plannedFailures(key)) {
+            if (flaky && call <= plannedFailures(key)) {
                 if (lateAnswer(key, call)) {
                     tooLate.incrementAndGet();
                     String reference = book(key);

@@ -80,6 +80,9 @@ final class Scenario {
         }
         ScenarioReport report = ScenarioReport.of(settings, deposits, gatewayResult, expected, stats, ledgerRecords,
                 relay, balances, demo.ledger().stats(), settledMillis, demo.elapsedMillis());
+        if (!settings.outage().isZero() && settings.outagePostings() > 0) {
+            report = report.withOutage(new Outage(demo, expected.ledgerCompleted()).run());
+        }
         if (settings.incidents()) {
             fixIncidents(report);
         }

@@ -26,7 +26,9 @@ public record ScenarioReport(
         long ledgerRecordsThatFailed, long ledgerRecordsThatFailedThenCompleted, List<String> deadErrors,
         String relayState, long eventsRelayed, long relayRetries, long relayParkedRows, List<String> parkedErrors,
         Map<String, Long> balances,
-        String unsettled, long settledMillis, long elapsedMillis) {
+        String unsettled, long settledMillis, long elapsedMillis,
+        // the ledger outage phase after the scenario (null when it did not run)
+        OutageReport outage) {
 
     static ScenarioReport of(DemoSettings settings, Scenario.Deposits deposits, PaymentGateway.Result gateway,
             Scenario.Expected expected, JsonObject stats, JsonArray ledgerRecords, JsonObject relay,
@@ -76,7 +78,18 @@ public record ScenarioReport(
                 statuses, attempts, failedAttempts, recordsThatFailed, failedThenCompleted, deadErrors,
                 relay.getString("state"), relay.getJsonNumber("eventsRelayed").longValue(),
                 relay.getJsonNumber("retries").longValue(), Json.number(stats, -1, "database", "relayParkedRows"),
-                parkedErrors, balances, unsettled(stats, expected), settledMillis, elapsedMillis);
+                parkedErrors, balances, unsettled(stats, expected), settledMillis, elapsedMillis, null);
+    }
+
+    /** This report with the outage phase's. */
+    ScenarioReport withOutage(OutageReport o) {
+        return new ScenarioReport(expected, deposits, gateway, ledgerApi, webhookDeliveries, webhooksApplied,
+                webhooksAbsorbed, webhooks409, webhooksFailed, depositsStored, screeningCalls, depositScreenSteps,
+                paymentsStored, outboxEvents, ledgerEntries, ledgerDistinctEvents, recordsConsumed,
+                recordsRedelivered, simulatedCrashes, consumerErrors, ledgerStatuses, ledgerAttempts,
+                ledgerFailedAttempts, ledgerRecordsThatFailed, ledgerRecordsThatFailedThenCompleted, deadErrors,
+                relayState, eventsRelayed, relayRetries, relayParkedRows, parkedErrors, balances, unsettled,
+                settledMillis, elapsedMillis, o);
     }
 
     /** Empty when the service's numbers match the expectation; otherwise what does not match yet. */
@@ -145,6 +158,9 @@ public record ScenarioReport(
         if (consumerErrors != 0) {
             p.add(consumerErrors + " unexpected consumer error(s): see the Payara log");
         }
+        if (outage != null) {
+            p.addAll(outage.problems());
+        }
         return p;
     }
 
@@ -188,6 +204,9 @@ public record ScenarioReport(
                         + " exactly once" : "DIFFERENT from deposits + payments: " + expected.balances()));
         l.add(String.format("Timing     settled %s after the scenario started, %s after launch", Demo.seconds(
                 settledMillis), Demo.seconds(elapsedMillis)));
+        if (outage != null) {
+            l.addAll(outage.lines());
+        }
         List<String> problems = problems();
         if (problems.isEmpty()) {
             l.add("Checks     all passed");

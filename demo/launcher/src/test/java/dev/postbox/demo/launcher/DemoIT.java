@@ -285,6 +285,39 @@ class DemoIT {
         return assertThat(r.body()).as(what).contains("\"status\":" + r.statusCode());
     }
 
+    @Test
+    @Order(8)
+    void duringTheLedgerOutageOnlyProbesReachTheLedgerAndTheBacklogDrainsWithinTheRateLimit() {
+        OutageReport outage = report.outage();
+        assertThat(outage).as("the outage phase ran").isNotNull();
+        assertThat(outage.problems()).isEmpty();
+        // the demo's configuration (payments' microprofile-config.properties)
+        assertThat(outage.failureThreshold()).isEqualTo(5);
+        assertThat(outage.coolDownMillis()).isEqualTo(5_000);
+        assertThat(outage.maxPerSecond()).isEqualTo(5);
+
+        // 30 s down: after the failures that opened the scope, only probes, at most one per cool-down
+        assertThat(outage.outageMillis()).isGreaterThanOrEqualTo(30_000);
+        assertThat(outage.probesDuringOutage()).isPositive().isLessThanOrEqualTo(outage.maxProbes());
+        assertThat(outage.maxProbes()).isEqualTo((outage.outageMillis() + 4_999) / 5_000 + 1);
+        assertThat(outage.callsDuringOutage())
+                .isEqualTo(outage.callsThatOpened() + outage.probesDuringOutage())
+                .isLessThanOrEqualTo(5 + 1 + outage.maxProbes());
+        // the failures in a row that opened it (5, less any counted before; one more may have been in flight on
+        // the scheduler's thread while the Kafka consumer's call reached the count)
+        assertThat(outage.callsThatOpened()).isBetween(outage.failuresToOpen(), outage.failuresToOpen() + 1);
+        // each failed probe opened the scope again (the last may still be running at the end of the outage);
+        // the deliveries of the outage waited without a call
+        assertThat(outage.opensDuringOutage()).isBetween(outage.probesDuringOutage(),
+                1 + outage.probesDuringOutage());
+        assertThat(outage.deferredDuringOutage()).isGreaterThanOrEqualTo(100);
+
+        // after the recovery: every posting booked once, never more than 5 calls in any one second
+        assertThat(outage.postingsBooked()).isEqualTo(outage.postings()).isEqualTo(150);
+        assertThat(outage.callsAfterRecovery()).isGreaterThanOrEqualTo(outage.postings());
+        assertThat(outage.peakPerSecondAfterRecovery()).isPositive().isLessThanOrEqualTo(5);
+    }
+
     /** Waits for the page's pending XMLHttpRequests (the page's own timer is switched off by then). */
     private static void settle(WebClient browser) {
         browser.waitForBackgroundJavaScript(10_000);

@@ -10,6 +10,8 @@ import dev.postbox.inbox.ProcessingDeferredException;
 import dev.postbox.inbox.internal.Messages;
 import dev.postbox.inbox.internal.Policy;
 import dev.postbox.inbox.internal.Transactions;
+import dev.postbox.inbox.internal.breaker.Permit;
+import dev.postbox.inbox.internal.breaker.ScopeGuard;
 import dev.postbox.inbox.internal.steps.StepRunner;
 import dev.postbox.inbox.internal.store.Claim;
 import dev.postbox.inbox.internal.store.InboxQueries;
@@ -22,6 +24,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -57,6 +60,9 @@ import javax.sql.DataSource;
  *   <tr><td>(none)</td><td>first delivery within the claim window after start-up</td>
  *       <td>IN_PROGRESS (attempt 1, leased), then as a claimed attempt</td><td>{@link #execute}</td></tr>
  *   <tr><td>(none)</td><td>{@code Inbox.receive}</td><td>RECEIVED (due now)</td><td>{@link #receive}</td></tr>
+ *   <tr><td>(none)</td><td>a delivery the scope does not admit now (circuit breaker open, rate limit reached;
+ *       {@link ScopeGuard}): the handler is not called</td><td>RECEIVED (due now; the scheduler runs it when the
+ *       scope admits it)</td><td>{@code deferWhileUnavailable}</td></tr>
  *   <tr><td>(none)</td><td>a delivery on the claim path finds the record gone (purged meanwhile)</td>
  *       <td>IN_PROGRESS (attempt 1, leased)</td><td>{@code claimOrAnswer}</td></tr>
  *   <tr><td>RECEIVED, FAILED (due)</td><td>redelivery or scheduler claims it</td><td>IN_PROGRESS</td>
@@ -115,6 +121,7 @@ public final class InboxEngine {
     private final DoubleSupplier random;
     private final CrashWatch crashWatch;
     private final StepRunner steps;
+    private final ScopeGuard guard;
 
     /**
      * @param dataSource hands out the current transaction's connection (a JTA data source)
@@ -126,9 +133,10 @@ public final class InboxEngine {
     /**
      * @param steps runs handlers with their recorded steps bound to the record
      * @param crashWatch when a first delivery leaves a trace that survives a crash of this JVM
+     * @param guard the scopes' circuit breakers and rate limits, asked before every handler call
      */
     public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random,
-            StepRunner steps, CrashWatch crashWatch) {
+            StepRunner steps, CrashWatch crashWatch, ScopeGuard guard) {
         this.store = new InboxStore(dataSource, table);
         this.queries = new InboxQueries(dataSource, table);
         this.tx = tx;
@@ -136,10 +144,69 @@ public final class InboxEngine {
         this.random = random;
         this.crashWatch = crashWatch;
         this.steps = steps;
+        this.guard = guard;
     }
 
-    /** Runs the invocation once per (scope, key), or answers from its record. */
+    /**
+     * Runs the invocation once per (scope, key), or answers from its record. When the scope's circuit is open or
+     * it is at its rate limit ({@link ScopeGuard}), the handler is not called: see {@code deferWhileUnavailable}.
+     */
     public Outcome execute(Invocation inv) throws Exception {
+        Permit permit = guard.admit(inv.scope());
+        if (permit.refused()) {
+            return deferWhileUnavailable(inv, permit);
+        }
+        try (permit) {
+            return executeAdmitted(new Invocation(inv.scope(), inv.key(), inv.fingerprint(), inv.handlerId(),
+                    inv.arguments(), inv.policy(), inv.codec(), watched(permit, inv.body(), inv.policy(),
+                    inv.codec())));
+        }
+    }
+
+    /** The handler call, watched by the scope's permit (rate slot stamped, outcome counted by the breaker). */
+    private static Callable<Object> watched(Permit permit, Callable<Object> body, Policy policy, ResultCodec codec) {
+        return permit.around(body, failure -> FailureVerdict.transientFailure(failure, policy, codec));
+    }
+
+    /**
+     * A delivery the scope does not admit now (circuit open, or at its rate limit): the handler is not called. A
+     * record that exists answers as usual when it is settled (stored result, DEAD, another payload) or in progress
+     * (409); otherwise the delivery is deferred ({@link ProcessingDeferredException}, HTTP 202): a new key is
+     * recorded RECEIVED, due now, and the scheduler runs it when the scope admits it. A caller whose retries are
+     * left to the sender gets {@link dev.postbox.inbox.ScopeUnavailableException} (503) and nothing is recorded.
+     */
+    private Outcome deferWhileUnavailable(Invocation inv, Permit refusal) throws Exception {
+        guard.deferred(inv.scope());
+        Decision decision = tx.requiresNew(() -> {
+            store.lockKey(inv.scope(), inv.key()); // not while a first delivery of the key runs
+            Optional<InboxRow> existing = store.lockByKey(inv.scope(), inv.key());
+            if (existing.isPresent()) {
+                InboxRow row = existing.get();
+                StoredResult settled = settledAnswer(inv, row);
+                if (settled != null) {
+                    return Decision.answer(settled, row.id());
+                }
+                if (row.status() == InboxStatus.IN_PROGRESS && row.leaseLive()) {
+                    throw inProgress(inv.scope(), inv.key());
+                }
+                return Decision.deferred(row.attempts());
+            }
+            if (!inv.deferrable()) {
+                throw refusal.unavailable(inv.scope(), inv.key());
+            }
+            store.insertReceived(newRecord(inv));
+            return Decision.deferred(0);
+        });
+        if (decision.answer != null) {
+            LOG.fine(() -> "replaying the stored result of " + Messages.where(inv.scope(), inv.key()));
+            return new Outcome(inv.codec().decode(decision.answer), true, decision.answer, decision.recordId);
+        }
+        LOG.fine(() -> Messages.where(inv.scope(), inv.key()) + " deferred: " + refusal.unavailable(inv.scope(),
+                inv.key()).getMessage());
+        throw refusal.deferral(inv.scope(), inv.key(), decision.deferredAttempts);
+    }
+
+    private Outcome executeAdmitted(Invocation inv) throws Exception {
         // right after start-up a first delivery commits its record before the handler runs (see CrashWatch)
         boolean claimFirst = crashWatch.claimsFirstDeliveries();
         Outcome first = claimFirst ? null : firstDelivery(inv);
@@ -407,8 +474,11 @@ public final class InboxEngine {
         });
     }
 
-    /** A record the scheduler has claimed, and its key (for logs and messages). */
-    public record DueClaim(Claim claim, String key) {
+    /**
+     * A record the scheduler has claimed, its key (for logs and messages), and the scope's permit to run it (pass
+     * it to {@link #run(String, String, Claim, Policy, ResultCodec, Callable, boolean, Permit)}, which closes it).
+     */
+    public record DueClaim(Claim claim, String key, Permit permit) {
     }
 
     /**
@@ -419,20 +489,46 @@ public final class InboxEngine {
      * @return the claim, or empty when nothing is due
      */
     public Optional<DueClaim> claimDue(List<String> handlers) throws Exception {
-        return tx.requiresNew(() -> {
-            while (true) {
-                List<InboxRow> rows = store.lockDue(handlers, 1);
-                if (rows.isEmpty()) {
-                    return Optional.empty();
+        Admitted admitted = new Admitted();
+        try {
+            return tx.requiresNew(() -> {
+                List<String> candidates = new ArrayList<>(handlers);
+                while (!candidates.isEmpty()) {
+                    List<InboxRow> rows = store.lockDue(candidates, 1);
+                    if (rows.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    InboxRow row = rows.get(0);
+                    // an open circuit or a full rate limit leaves the scope's due records where they are (still due)
+                    Permit permit = guard.admitInTransaction(row.scope());
+                    if (permit.refused()) {
+                        candidates.remove(row.handler());
+                        continue;
+                    }
+                    admitted.permit = permit;
+                    Optional<Claim> claim = row.status() == InboxStatus.IN_PROGRESS ? takeOver(row)
+                            : Optional.of(store.claim(row, UUID.randomUUID(), lease));
+                    if (claim.isPresent()) {
+                        return Optional.of(new DueClaim(claim.get(), row.key(), permit));
+                    }
+                    admitted.permit = null;
+                    permit.cancelInTransaction();
                 }
-                InboxRow row = rows.get(0);
-                Optional<Claim> claim = row.status() == InboxStatus.IN_PROGRESS ? takeOver(row)
-                        : Optional.of(store.claim(row, UUID.randomUUID(), lease));
-                if (claim.isPresent()) {
-                    return Optional.of(new DueClaim(claim.get(), row.key()));
-                }
+                return Optional.empty();
+            });
+        } catch (Throwable t) {
+            // the claim transaction rolled back (a statement or its commit failed): so did any probe it took, but
+            // the permit's local rate slot must be given back
+            if (admitted.permit != null) {
+                admitted.permit.discard();
             }
-        });
+            throw t;
+        }
+    }
+
+    /** The permit of the scheduler's claim transaction, to give back if that transaction does not commit. */
+    private static final class Admitted {
+        Permit permit;
     }
 
     /** Deletes up to {@code batch} COMPLETED records past their retention in one transaction. @return rows deleted */
@@ -469,6 +565,22 @@ public final class InboxEngine {
      */
     public Outcome run(String scope, String key, Claim claim, Policy policy, ResultCodec codec, Callable<Object> body,
             boolean deferrable) throws Exception {
+        return run(scope, key, claim, policy, codec, body, deferrable, Permit.FREE);
+    }
+
+    /**
+     * Runs a claimed attempt under the permit the scope gave its claim ({@link #claimDue}); closes the permit
+     * when the attempt is over, which counts its outcome for the scope's circuit breaker.
+     */
+    public Outcome run(String scope, String key, Claim claim, Policy policy, ResultCodec codec, Callable<Object> body,
+            boolean deferrable, Permit permit) throws Exception {
+        try (permit) {
+            return runClaimed(scope, key, claim, policy, codec, watched(permit, body, policy, codec), deferrable);
+        }
+    }
+
+    private Outcome runClaimed(String scope, String key, Claim claim, Policy policy, ResultCodec codec,
+            Callable<Object> body, boolean deferrable) throws Exception {
         HandlerStart attempt = new HandlerStart();
         try {
             return tx.requiresNew(() -> {
@@ -699,17 +811,23 @@ public final class InboxEngine {
     }
 
     /** What the claim transaction decided. */
-    private record Decision(Claim claim, StoredResult answer, UUID recordId, String deadReason) {
+    private record Decision(Claim claim, StoredResult answer, UUID recordId, String deadReason,
+            int deferredAttempts) {
         static Decision claimed(Claim claim) {
-            return new Decision(claim, null, claim.id(), null);
+            return new Decision(claim, null, claim.id(), null, 0);
         }
 
         static Decision answer(StoredResult answer, UUID recordId) {
-            return new Decision(null, answer, recordId, null);
+            return new Decision(null, answer, recordId, null, 0);
         }
 
         static Decision dead(String reason) {
-            return new Decision(null, null, null, reason);
+            return new Decision(null, null, null, reason, 0);
+        }
+
+        /** Not admitted by the scope: recorded (or already there with {@code attempts}), not run. */
+        static Decision deferred(int attempts) {
+            return new Decision(null, null, null, null, attempts);
         }
     }
 

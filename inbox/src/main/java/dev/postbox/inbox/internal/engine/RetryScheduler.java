@@ -121,17 +121,19 @@ public final class RetryScheduler {
                 return claimed;
             }
             claimed++;
-            runClaimed(claim.get().claim(), claim.get().key());
+            runClaimed(claim.get());
         }
         return claimed;
     }
 
-    private void runClaimed(Claim claim, String key) {
+    private void runClaimed(InboxEngine.DueClaim due) {
+        Claim claim = due.claim();
+        String key = due.key();
         HandlerRegistry.Handler handler = registry.get(claim.handler()).orElseThrow();
         String scopeKey = Messages.where(handler.scope(), key) + " (record " + claim.id() + ")";
         try {
             engine.run(handler.scope(), key, claim, handler.policy(), handler.codec(),
-                    () -> handler.invoker().invoke(claim.arguments()), true);
+                    () -> handler.invoker().invoke(claim.arguments()), true, due.permit());
             LOG.fine(() -> scopeKey + " completed on attempt " + claim.attempt());
         } catch (InboxException e) {
             LOG.fine(() -> scopeKey + ": " + e.getMessage());

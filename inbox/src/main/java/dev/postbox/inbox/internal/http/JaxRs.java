@@ -2,6 +2,7 @@ package dev.postbox.inbox.internal.http;
 
 import dev.postbox.inbox.InboxException;
 import dev.postbox.inbox.ProcessingDeferredException;
+import dev.postbox.inbox.ScopeUnavailableException;
 import dev.postbox.inbox.internal.store.StoredResult;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -24,6 +25,9 @@ public final class JaxRs {
                 .entity(problem(e.httpStatus(), title(e), e.getMessage()));
         if (e instanceof ProcessingDeferredException deferred) {
             response.header("Retry-After", retryAfterSeconds(deferred.nextAttemptAt()));
+        }
+        if (e instanceof ScopeUnavailableException unavailable) {
+            response.header("Retry-After", retryAfterSeconds(unavailable.retryAt()));
         }
         if (e.httpStatus() == 409) {
             response.header("Retry-After", 1);
@@ -77,6 +81,7 @@ public final class JaxRs {
             case 409 -> "Request in progress";
             case 413 -> "Payload too large";
             case 422 -> "Idempotency key reused with a different payload";
+            case 503 -> "Scope paused to spare its API";
             default -> "Processing failed";
         };
     }

@@ -5,6 +5,7 @@ import dev.postbox.demo.payments.account.FundsScreening;
 import dev.postbox.inbox.InboxAttempt;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxRecord;
+import dev.postbox.inbox.InboxScopeStatus;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -52,6 +53,7 @@ public class StatsResource {
         m.put("database", database());
         m.put("inbox", inbox());
         m.put("screening", Map.of("calls", screening.calls()));
+        m.put("ledgerBreaker", breaker(inbox.scopeStatus("ledger")));
         return m;
     }
 
@@ -107,6 +109,20 @@ public class StatsResource {
             }
         }
         return byScope;
+    }
+
+    /** The circuit breaker and rate limit of a scope, as numbers and text for the launcher. */
+    private static Map<String, Object> breaker(InboxScopeStatus s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("state", s.breaker().name());
+        m.put("consecutiveFailures", s.consecutiveFailures());
+        m.put("failureThreshold", s.failureThreshold());
+        m.put("coolDownMillis", s.coolDown().toMillis());
+        m.put("opens", s.opens());
+        m.put("probes", s.probes());
+        m.put("maxPerSecond", s.maxPerSecond());
+        m.put("deferred", s.deferred());
+        return m;
     }
 
     private static String camel(String snake) {
