@@ -1,6 +1,7 @@
 package dev.postbox.outbox.internal;
 
 import dev.postbox.common.internal.Jsonp;
+import dev.postbox.common.internal.dialect.Dialects;
 import dev.postbox.outbox.Outbox;
 import dev.postbox.outbox.OutboxEvent;
 import dev.postbox.outbox.OutboxException;
@@ -42,7 +43,9 @@ import javax.sql.DataSource;
  *   <li>a connection taken from the data source at commit (fine on servers and test set-ups that share it).</li>
  * </ol>
  * Whatever the source, a connection in auto-commit mode is not part of the transaction: the outbox then refuses to
- * write and rolls the transaction back, naming the events, rather than committing them on their own.
+ * write and rolls the transaction back, naming the events, rather than committing them on their own. (MariaDB's XA
+ * connections report auto-commit inside their XA branch; there the database is asked, see
+ * {@link OutboxWriter#inTransaction}.)
  *
  * <p>Depends only on JTA's {@link TransactionSynchronizationRegistry} and a {@link DataSource}; no CDI.
  */
@@ -66,7 +69,8 @@ public final class TransactionalOutbox implements Outbox {
         this.registry = registry;
         this.dataSource = dataSource;
         this.serializer = serializer;
-        this.writer = new OutboxWriter(settings.table(), settings.deleteAfterInsert());
+        this.writer = new OutboxWriter(settings.table(), settings.deleteAfterInsert(),
+                Dialects.byKey(settings.dialect()), settings.dataSource());
     }
 
     /**
@@ -218,7 +222,14 @@ public final class TransactionalOutbox implements Outbox {
         void holdConnection() {
             try {
                 Connection connection = dataSource.getConnection();
-                if (connection.getAutoCommit()) {
+                boolean enlisted;
+                try {
+                    enlisted = writer.inTransaction(connection);
+                } catch (SQLException | RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
+                if (!enlisted) {
                     // not enlisted here (e.g. publish called from a callback); try again at commit
                     heldRefused = true;
                     connection.close();
@@ -265,7 +276,7 @@ public final class TransactionalOutbox implements Outbox {
         }
 
         private void write(Connection connection, String source) throws SQLException {
-            if (connection.getAutoCommit()) {
+            if (!writer.inTransaction(connection)) {
                 throw new OutboxException("refusing to write " + events.size() + " outbox event(s) ("
                         + describe(events) + ") through " + source + ": it is in auto-commit mode, so it is not "
                         + "the transaction's connection and the events would commit on their own. Publish with "
