@@ -8,6 +8,7 @@ import dev.postbox.outbox.support.PurchaseOrder;
 import dev.postbox.outbox.support.Rows;
 import dev.postbox.outbox.support.TestJta;
 import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import jakarta.persistence.EntityManagerFactory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ abstract class AbstractOutboxEntityListenerTest {
     protected EntityManagerFactory emf;
 
     /** The transaction manager (and its data sources) this run uses. */
-    protected abstract Function<PostgresServer.Database, TestJta> transactionManager();
+    protected abstract Function<TestDatabase, TestJta> transactionManager();
 
     @BeforeAll
     void start() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postbox.outbox.support.TestJta;
 import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import dev.postbox.testkit.jta.LocalJtaPlatform;
 import java.util.function.Function;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class OutboxEntityListenerOnLocalJtaTest extends AbstractOutboxEntityListenerTest {
 
     @Override
-    protected Function<PostgresServer.Database, TestJta> transactionManager() {
+    protected Function<TestDatabase, TestJta> transactionManager() {
         return TestJta.LOCAL_JTA;
     }
 
