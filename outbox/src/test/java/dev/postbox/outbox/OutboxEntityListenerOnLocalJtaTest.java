@@ -2,8 +2,8 @@ package dev.postbox.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
 import dev.postbox.testkit.TestDatabase;
 import dev.postbox.testkit.jta.LocalJtaPlatform;
 import java.util.function.Function;
@@ -13,6 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@link AbstractOutboxEntityListenerTest} on the test kit's small JTA. */
 class OutboxEntityListenerOnLocalJtaTest extends AbstractOutboxEntityListenerTest {
+
+    @Override
+    protected OutboxDatabase database() {
+        return OutboxDatabase.POSTGRESQL;
+    }
 
     @Override
     protected Function<TestDatabase, TestJta> transactionManager() {

@@ -3,8 +3,8 @@ package dev.postbox.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionManagerImple;
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
 import dev.postbox.testkit.TestDatabase;
 import java.util.function.Function;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -14,6 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** {@link AbstractOutboxEntityListenerTest} on Narayana, with Hibernate's own platform for it. */
 class OutboxEntityListenerOnNarayanaTest extends AbstractOutboxEntityListenerTest {
+
+    @Override
+    protected OutboxDatabase database() {
+        return OutboxDatabase.POSTGRESQL;
+    }
 
     @Override
     protected Function<TestDatabase, TestJta> transactionManager() {
