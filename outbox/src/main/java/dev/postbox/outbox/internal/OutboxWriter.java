@@ -1,5 +1,6 @@
 package dev.postbox.outbox.internal;
 
+import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.common.SqlIdentifiers;
 import dev.postbox.common.internal.dialect.Dialect;
 import dev.postbox.common.internal.dialect.Dialects;
@@ -57,7 +58,18 @@ public final class OutboxWriter {
      * MariaDB's XA connections).
      */
     public boolean inTransaction(Connection connection) throws SQLException {
-        return !connection.getAutoCommit() || dialect(connection).inTransactionDespiteAutoCommit(connection);
+        if (!connection.getAutoCommit()) {
+            return true;
+        }
+        Dialect d = dialect;
+        if (d == null) {
+            try {
+                d = dialect(connection);
+            } catch (PostboxConfigurationException unknownProduct) {
+                return false; // auto-commit means "not enlisted", as always; a write fails naming the product
+            }
+        }
+        return d.inTransactionDespiteAutoCommit(connection);
     }
 
     public void write(Connection connection, List<PreparedEvent> events) throws SQLException {
