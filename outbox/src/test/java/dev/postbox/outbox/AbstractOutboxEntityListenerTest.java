@@ -3,11 +3,12 @@ package dev.postbox.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.OutboxHarness;
 import dev.postbox.outbox.support.PurchaseOrder;
 import dev.postbox.outbox.support.Rows;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import jakarta.persistence.EntityManagerFactory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -32,11 +33,14 @@ abstract class AbstractOutboxEntityListenerTest {
     protected EntityManagerFactory emf;
 
     /** The transaction manager (and its data sources) this run uses. */
-    protected abstract Function<PostgresServer.Database, TestJta> transactionManager();
+    protected abstract Function<TestDatabase, TestJta> transactionManager();
+
+    /** The database this run uses. */
+    protected abstract OutboxDatabase database();
 
     @BeforeAll
     void start() {
-        harness = OutboxHarness.start(transactionManager(), Map.of());
+        harness = OutboxHarness.start(database(), transactionManager(), Map.of());
         emf = harness.entityManagerFactory("orders", Map.of());
     }
 
@@ -51,7 +55,8 @@ abstract class AbstractOutboxEntityListenerTest {
     }
 
     private List<String> outboxTypes() {
-        return Rows.strings(harness.db, "select type from outbox_event order by \"timestamp\", id");
+        return Rows.strings(harness.db, "select type from outbox_event order by " + database().quoted("timestamp")
+                + ", id");
     }
 
     @Test
@@ -60,7 +65,8 @@ abstract class AbstractOutboxEntityListenerTest {
 
         assertThat(harness.db.queryLong("select count(*) from purchase_order where id = 'p-1'")).isEqualTo(1);
         List<Map<String, Object>> rows = Rows.query(harness.db,
-                "select aggregatetype, aggregateid, type, payload->>'amount' as amount from outbox_event");
+                "select aggregatetype, aggregateid, type, " + database().jsonField("payload", "amount")
+                        + " as amount from outbox_event");
         assertThat(rows).singleElement().satisfies(r -> assertThat(r)
                 .containsEntry("aggregatetype", "Order").containsEntry("aggregateid", "p-1")
                 .containsEntry("type", "OrderPlaced").containsEntry("amount", "19.90"));
@@ -96,7 +102,7 @@ abstract class AbstractOutboxEntityListenerTest {
     @Test
     void entityAndExplicitEventsShareOneTransactionInArrivalOrder() throws Exception {
         Outbox outbox = harness.outbox();
-        try (Rows.LogSlot slot = new Rows.LogSlot(harness.db, "mixed_order")) {
+        try (OutboxDatabase.ChangeLog log = database().openChangeLog(harness.db, "mixed_order")) {
             List<String> expected = new ArrayList<>();
             harness.inTransaction(emf, em -> {
                 PurchaseOrder order = PurchaseOrder.place("p-4", BigDecimal.ONE);
@@ -108,7 +114,7 @@ abstract class AbstractOutboxEntityListenerTest {
                 order.ship(); // flushed at commit, so it arrives last
                 expected.add("OrderShipped");
             });
-            List<String> ids = OutboxHarness.insertedIdsInLogOrder(slot.changes());
+            List<String> ids = log.insertedIds(expected.size());
             List<String> typesInLogOrder = ids.stream().map(id -> Rows.strings(harness.db,
                     "select type from outbox_event where id = '" + id + "'").get(0)).toList();
             assertThat(typesInLogOrder).containsExactlyElementsOf(expected);

@@ -2,8 +2,9 @@ package dev.postbox.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import dev.postbox.testkit.jta.LocalJtaPlatform;
 import java.util.function.Function;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
@@ -14,7 +15,12 @@ import org.junit.jupiter.api.Test;
 class OutboxEntityListenerOnLocalJtaTest extends AbstractOutboxEntityListenerTest {
 
     @Override
-    protected Function<PostgresServer.Database, TestJta> transactionManager() {
+    protected OutboxDatabase database() {
+        return OutboxDatabase.POSTGRESQL;
+    }
+
+    @Override
+    protected Function<TestDatabase, TestJta> transactionManager() {
         return TestJta.LOCAL_JTA;
     }
 

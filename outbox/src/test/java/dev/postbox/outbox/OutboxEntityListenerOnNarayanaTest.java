@@ -3,8 +3,9 @@ package dev.postbox.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionManagerImple;
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import java.util.function.Function;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.engine.transaction.jta.platform.internal.JBossStandAloneJtaPlatform;
@@ -15,7 +16,12 @@ import org.junit.jupiter.api.Test;
 class OutboxEntityListenerOnNarayanaTest extends AbstractOutboxEntityListenerTest {
 
     @Override
-    protected Function<PostgresServer.Database, TestJta> transactionManager() {
+    protected OutboxDatabase database() {
+        return OutboxDatabase.POSTGRESQL;
+    }
+
+    @Override
+    protected Function<TestDatabase, TestJta> transactionManager() {
         return TestJta.NARAYANA;
     }
 

@@ -2,8 +2,9 @@ package dev.postbox.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import dev.postbox.testkit.jta.LocalJta;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,12 @@ import org.junit.jupiter.api.Test;
 class OutboxTransactionOnLocalJtaTest extends AbstractOutboxTransactionTest {
 
     @Override
-    protected Function<PostgresServer.Database, TestJta> transactionManager() {
+    protected OutboxDatabase database() {
+        return OutboxDatabase.POSTGRESQL;
+    }
+
+    @Override
+    protected Function<TestDatabase, TestJta> transactionManager() {
         return TestJta.LOCAL_JTA;
     }
 

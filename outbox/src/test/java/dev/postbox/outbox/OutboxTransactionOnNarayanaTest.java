@@ -6,8 +6,9 @@ import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionImple;
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionManagerImple;
 import com.arjuna.ats.internal.jta.transaction.arjunacore.TransactionSynchronizationRegistryImple;
 import dev.postbox.outbox.internal.cdi.OutboxEnvironment;
+import dev.postbox.outbox.support.OutboxDatabase;
 import dev.postbox.outbox.support.TestJta;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import java.sql.Connection;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,7 +21,12 @@ import org.junit.jupiter.api.Test;
 class OutboxTransactionOnNarayanaTest extends AbstractOutboxTransactionTest {
 
     @Override
-    protected Function<PostgresServer.Database, TestJta> transactionManager() {
+    protected OutboxDatabase database() {
+        return OutboxDatabase.POSTGRESQL;
+    }
+
+    @Override
+    protected Function<TestDatabase, TestJta> transactionManager() {
         return TestJta.NARAYANA;
     }
 

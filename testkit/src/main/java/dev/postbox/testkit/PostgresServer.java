@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.xa.PGXADataSource;
 
 /**
  * A real PostgreSQL server (the zonky embedded binaries, from Maven Central) configured the way Postbox needs it
@@ -170,7 +171,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** One database of a {@link PostgresServer}. */
-    public static final class Database {
+    public static final class Database implements TestDatabase {
         private final PostgresServer server;
         private final String name;
 
@@ -179,31 +180,42 @@ public final class PostgresServer implements AutoCloseable {
             this.name = name;
         }
 
+        @Override
+        public String product() {
+            return "postgresql";
+        }
+
+        @Override
         public String name() {
             return name;
         }
 
+        @Override
         public String host() {
             return server.host();
         }
 
+        @Override
         public int port() {
             return server.port();
         }
 
+        @Override
         public String user() {
             return USER;
         }
 
+        @Override
         public String password() {
             return PASSWORD;
         }
 
+        @Override
         public String jdbcUrl() {
             return "jdbc:postgresql://" + host() + ":" + port() + "/" + name;
         }
 
-        /** A fresh, unpooled data source: every {@code getConnection()} opens a new connection. */
+        @Override
         public PGSimpleDataSource dataSource() {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setServerNames(new String[] {host()});
@@ -214,28 +226,15 @@ public final class PostgresServer implements AutoCloseable {
             return ds;
         }
 
-        /** Runs SQL statements (DDL, fixtures) in autocommit mode. */
-        public void execute(String... sql) {
-            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
-                for (String statement : sql) {
-                    s.execute(statement);
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("SQL failed on " + name + ": " + e.getMessage(), e);
-            }
-        }
-
-        /** Runs a query that returns one number, e.g. {@code select count(*) from t}. */
-        public long queryLong(String sql) {
-            try (Connection c = dataSource().getConnection(); Statement s = c.createStatement();
-                    var rs = s.executeQuery(sql)) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no row for: " + sql);
-                }
-                return rs.getLong(1);
-            } catch (SQLException e) {
-                throw new IllegalStateException("SQL failed on " + name + ": " + e.getMessage(), e);
-            }
+        @Override
+        public PGXADataSource xaDataSource() {
+            PGXADataSource xa = new PGXADataSource();
+            xa.setServerNames(new String[] {host()});
+            xa.setPortNumbers(new int[] {port()});
+            xa.setDatabaseName(name);
+            xa.setUser(USER);
+            xa.setPassword(PASSWORD);
+            return xa;
         }
 
         @Override

@@ -7,6 +7,7 @@ import dev.postbox.common.internal.config.ConfigKey;
 import dev.postbox.common.internal.config.ConfigReader;
 import dev.postbox.common.internal.config.ConfigSource;
 import dev.postbox.common.internal.config.KeySet;
+import dev.postbox.common.internal.dialect.Dialects;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,8 +21,10 @@ import java.util.function.Function;
  * @param dataSource JNDI name of the JTA data source the business changes use
  * @param deleteAfterInsert delete each row right after inserting it, in the same transaction
  * @param maxPayloadBytes largest serialized payload accepted
+ * @param dialect {@code postbox.dialect}: {@code auto} (from the database's metadata) or a dialect's key
  */
-public record OutboxSettings(String table, String dataSource, boolean deleteAfterInsert, int maxPayloadBytes) {
+public record OutboxSettings(String table, String dataSource, boolean deleteAfterInsert, int maxPayloadBytes,
+        String dialect) {
 
     public static final ConfigKey<String> DATASOURCE = ConfigKey.string("postbox.outbox.datasource")
             .defaultValue("java:comp/DefaultDataSource")
@@ -51,6 +54,7 @@ public record OutboxSettings(String table, String dataSource, boolean deleteAfte
 
     public OutboxSettings {
         SqlIdentifiers.requireQualified(TABLE.name(), table);
+        Dialects.byKey(dialect); // names the key when the value is no dialect
         if (dataSource == null || dataSource.isBlank()) {
             throw new PostboxConfigurationException(DATASOURCE.name(), dataSource, "must name a JNDI data source");
         }
@@ -58,6 +62,11 @@ public record OutboxSettings(String table, String dataSource, boolean deleteAfte
             throw new PostboxConfigurationException(MAX_PAYLOAD_BYTES.name(), maxPayloadBytes,
                     MAX_PAYLOAD_BYTES.allowed());
         }
+    }
+
+    /** Settings with the dialect detected from the database ({@code postbox.dialect=auto}). */
+    public OutboxSettings(String table, String dataSource, boolean deleteAfterInsert, int maxPayloadBytes) {
+        this(table, dataSource, deleteAfterInsert, maxPayloadBytes, Dialects.AUTO);
     }
 
     public static OutboxSettings defaults() {
@@ -80,7 +89,8 @@ public record OutboxSettings(String table, String dataSource, boolean deleteAfte
      */
     public static OutboxSettings from(ConfigSource source) {
         ConfigReader reader = ConfigReader.of(KEYS, source).rejectUnknown();
+        String dialect = ConfigReader.of(Dialects.KEYS, source).get(Dialects.DIALECT);
         return new OutboxSettings(reader.get(TABLE), reader.get(DATASOURCE), reader.get(DELETE_AFTER_INSERT),
-                reader.get(MAX_PAYLOAD_BYTES));
+                reader.get(MAX_PAYLOAD_BYTES), dialect);
     }
 }

@@ -1,6 +1,7 @@
 package dev.postbox.outbox.internal;
 
 import dev.postbox.common.internal.Jsonp;
+import dev.postbox.common.internal.dialect.Dialects;
 import dev.postbox.outbox.Outbox;
 import dev.postbox.outbox.OutboxEvent;
 import dev.postbox.outbox.OutboxException;
@@ -42,9 +43,10 @@ import javax.sql.DataSource;
  *   <li>a connection taken from the data source at commit (fine on servers and test set-ups that share it).</li>
  * </ol>
  * Whatever the source, a connection in auto-commit mode is not part of the transaction: the outbox then refuses to
- * write and rolls the transaction back, naming the events, rather than committing them on their own. (A handle that
- * reports auto-commit while the server runs it in the transaction, as Open Liberty's do, is recognized by asking
- * the database: {@link Enlistment}.)
+ * write and rolls the transaction back, naming the events, rather than committing them on their own. (Some
+ * connections report auto-commit although they run in the transaction: Open Liberty's handles in a global
+ * transaction, MariaDB's XA connections in their branch; then the database is asked, see
+ * {@link OutboxWriter#inTransaction}.)
  *
  * <p>Depends only on JTA's {@link TransactionSynchronizationRegistry} and a {@link DataSource}; no CDI.
  */
@@ -68,7 +70,8 @@ public final class TransactionalOutbox implements Outbox {
         this.registry = registry;
         this.dataSource = dataSource;
         this.serializer = serializer;
-        this.writer = new OutboxWriter(settings.table(), settings.deleteAfterInsert());
+        this.writer = new OutboxWriter(settings.table(), settings.deleteAfterInsert(),
+                Dialects.byKey(settings.dialect()), settings.dataSource());
     }
 
     /**
@@ -220,7 +223,14 @@ public final class TransactionalOutbox implements Outbox {
         void holdConnection() {
             try {
                 Connection connection = dataSource.getConnection();
-                if (!Enlistment.inTransaction(connection)) {
+                boolean enlisted;
+                try {
+                    enlisted = writer.inTransaction(connection);
+                } catch (SQLException | RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
+                if (!enlisted) {
                     // not enlisted here (e.g. publish called from a callback); try again at commit
                     heldRefused = true;
                     connection.close();
@@ -267,7 +277,7 @@ public final class TransactionalOutbox implements Outbox {
         }
 
         private void write(Connection connection, String source) throws SQLException {
-            if (!Enlistment.inTransaction(connection)) {
+            if (!writer.inTransaction(connection)) {
                 throw new OutboxException("refusing to write " + events.size() + " outbox event(s) ("
                         + describe(events) + ") through " + source + ": it is in auto-commit mode, so it is not "
                         + "the transaction's connection and the events would commit on their own. Publish with "

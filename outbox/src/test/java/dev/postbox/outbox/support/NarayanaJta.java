@@ -5,7 +5,7 @@ import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
 import com.arjuna.ats.arjuna.common.arjPropertyManager;
 import com.arjuna.ats.jta.common.jtaPropertyManager;
 import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import dev.postbox.testkit.jta.ManagedConnection;
 import jakarta.transaction.NotSupportedException;
 import jakarta.transaction.RollbackException;
@@ -23,8 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import javax.sql.XAConnection;
-import org.postgresql.ds.PGSimpleDataSource;
-import org.postgresql.xa.PGXADataSource;
+import javax.sql.XADataSource;
 
 /**
  * Narayana, the transaction manager of WildFly and Quarkus, with data sources that do what a server's connection
@@ -65,20 +64,16 @@ public final class NarayanaJta extends TestJta {
     private final TransactionManager transactionManager = com.arjuna.ats.jta.TransactionManager.transactionManager();
     private final TransactionSynchronizationRegistry registry =
             jtaPropertyManager.getJTAEnvironmentBean().getTransactionSynchronizationRegistry();
-    private final PGXADataSource xa = new PGXADataSource();
-    private final PGSimpleDataSource plain;
+    private final XADataSource xa;
+    private final DataSource plain;
     /** Identifies this instance's per-transaction state among the transaction's resources. */
     private final Object stateKey = new Object();
     private final DataSource shared = new SharedDataSource(false);
     private final DataSource forJpa = new SharedDataSource(true);
 
-    NarayanaJta(PostgresServer.Database db) {
+    NarayanaJta(TestDatabase db) {
         this.plain = db.dataSource();
-        xa.setServerNames(new String[] {db.host()});
-        xa.setPortNumbers(new int[] {db.port()});
-        xa.setDatabaseName(db.name());
-        xa.setUser(db.user());
-        xa.setPassword(db.password());
+        this.xa = db.xaDataSource();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.postbox.outbox.support;
 
 import dev.postbox.outbox.Outbox;
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.Persistence;
@@ -23,7 +23,8 @@ import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
 /**
- * Everything an application server would give the outbox, built in-process on a real PostgreSQL database:
+ * Everything an application server would give the outbox, built in-process on a real database (PostgreSQL, or
+ * MariaDB through {@link OutboxDatabase}):
  * a JTA transaction manager with data sources that share one connection per transaction like a server's pool
  * ({@link TestJta}: the test kit's LocalJta by default, or Narayana), Weld SE with the outbox's portable
  * extension, SmallRye Config for MicroProfile Config, and Hibernate in JTA mode using CDI for its entity
@@ -31,12 +32,12 @@ import org.jboss.weld.environment.se.WeldContainer;
  */
 public final class OutboxHarness implements AutoCloseable {
 
-    public final PostgresServer.Database db;
+    public final TestDatabase db;
     public final TestJta jta;
     public final WeldContainer weld;
     private final List<EntityManagerFactory> factories = new ArrayList<>();
 
-    private OutboxHarness(PostgresServer.Database db, TestJta jta, WeldContainer weld) {
+    private OutboxHarness(TestDatabase db, TestJta jta, WeldContainer weld) {
         this.db = db;
         this.jta = jta;
         this.weld = weld;
@@ -47,24 +48,28 @@ public final class OutboxHarness implements AutoCloseable {
         return start(TestJta.LOCAL_JTA, config, extraBeans);
     }
 
-    /** A new database with the shipped outbox DDL and a purchase_order table, on the given transaction manager. */
-    public static OutboxHarness start(Function<PostgresServer.Database, TestJta> transactionManager,
+    /** A new PostgreSQL database with the shipped outbox DDL and a purchase_order table, on the given manager. */
+    public static OutboxHarness start(Function<TestDatabase, TestJta> transactionManager,
             Map<String, String> config, Class<?>... extraBeans) {
-        PostgresServer.Database db = PostgresServer.shared().createDatabase("outbox");
-        db.execute(shippedDdl(), "create table purchase_order (id varchar(64) primary key, status varchar(32), "
-                + "amount numeric(12,2))");
+        return start(OutboxDatabase.POSTGRESQL, transactionManager, config, extraBeans);
+    }
+
+    /** A new database of that product with its shipped outbox DDL and a purchase_order table. */
+    public static OutboxHarness start(OutboxDatabase product, Function<TestDatabase, TestJta> transactionManager,
+            Map<String, String> config, Class<?>... extraBeans) {
+        TestDatabase db = product.createDatabase("outbox");
         return startOn(transactionManager, db, config, extraBeans);
     }
 
     /** Starts the container on an existing database and LocalJta; throws what Weld throws on deployment problems. */
-    public static OutboxHarness startOn(PostgresServer.Database db, Map<String, String> config,
+    public static OutboxHarness startOn(TestDatabase db, Map<String, String> config,
             Class<?>... extraBeans) {
         return startOn(TestJta.LOCAL_JTA, db, config, extraBeans);
     }
 
     /** Starts the container on an existing database; throws what Weld throws on deployment problems. */
-    public static OutboxHarness startOn(Function<PostgresServer.Database, TestJta> transactionManager,
-            PostgresServer.Database db, Map<String, String> config, Class<?>... extraBeans) {
+    public static OutboxHarness startOn(Function<TestDatabase, TestJta> transactionManager,
+            TestDatabase db, Map<String, String> config, Class<?>... extraBeans) {
         TestJta jta = transactionManager.apply(db);
         TestOutboxEnvironment.jta = jta;
         Map<String, String> effective = new HashMap<>();

@@ -1,6 +1,6 @@
 package dev.postbox.outbox.support;
 
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +16,7 @@ public final class Rows {
     private Rows() {
     }
 
-    public static List<Map<String, Object>> query(PostgresServer.Database db, String sql) {
+    public static List<Map<String, Object>> query(TestDatabase db, String sql) {
         try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             List<Map<String, Object>> rows = new ArrayList<>();
@@ -34,16 +34,16 @@ public final class Rows {
         }
     }
 
-    public static List<String> strings(PostgresServer.Database db, String sql) {
+    public static List<String> strings(TestDatabase db, String sql) {
         return query(db, sql).stream().map(r -> String.valueOf(r.values().iterator().next())).toList();
     }
 
     /** A logical replication slot with the test_decoding plugin, to see what the write-ahead log carries. */
     public static final class LogSlot implements AutoCloseable {
-        private final PostgresServer.Database db;
+        private final TestDatabase db;
         private final String name;
 
-        public LogSlot(PostgresServer.Database db, String name) {
+        public LogSlot(TestDatabase db, String name) {
             this.db = db;
             this.name = name;
             db.execute("select pg_create_logical_replication_slot('" + name + "', 'test_decoding')");

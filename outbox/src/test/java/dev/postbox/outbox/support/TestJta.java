@@ -1,6 +1,6 @@
 package dev.postbox.outbox.support;
 
-import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.InvalidTransactionException;
@@ -30,11 +30,11 @@ import javax.sql.DataSource;
 public abstract class TestJta implements TransactionManager, TransactionSynchronizationRegistry {
 
     /** A transaction manager with its data sources on a test database. */
-    public static final Function<PostgresServer.Database, TestJta> LOCAL_JTA = TestJta::localJta;
-    public static final Function<PostgresServer.Database, TestJta> NARAYANA = NarayanaJta::new;
+    public static final Function<TestDatabase, TestJta> LOCAL_JTA = TestJta::localJta;
+    public static final Function<TestDatabase, TestJta> NARAYANA = NarayanaJta::new;
 
     /** The test kit's small {@link dev.postbox.testkit.jta.LocalJta}. */
-    public static TestJta localJta(PostgresServer.Database db) {
+    public static TestJta localJta(TestDatabase db) {
         return new LocalJtaStack(db);
     }
 
@@ -159,7 +159,7 @@ public abstract class TestJta implements TransactionManager, TransactionSynchron
     private static final class LocalJtaStack extends TestJta {
         private final dev.postbox.testkit.jta.LocalJta jta;
 
-        LocalJtaStack(PostgresServer.Database db) {
+        LocalJtaStack(TestDatabase db) {
             this.jta = new dev.postbox.testkit.jta.LocalJta(db.dataSource());
         }
 
