@@ -28,9 +28,17 @@ public final class InboxDatabase {
         return database;
     }
 
-    /** The shipped inbox scripts: the inbox table (V1_2) and its steps (V1_4). */
+    /** A database as an application has it before applying V1_6 (no trace column). */
+    public static InboxDatabase createWithoutTraceColumn(String prefix) {
+        InboxDatabase database = new InboxDatabase(PostgresServer.shared().createDatabase(prefix));
+        database.db.execute(script("V1_2__postbox_inbox.sql"), script("V1_4__postbox_inbox_steps.sql"));
+        return database;
+    }
+
+    /** The shipped inbox scripts: the inbox table (V1_2), its steps (V1_4) and its trace column (V1_6). */
     public static String ddl() {
-        return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql");
+        return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql") + "\n"
+                + script("V1_6__postbox_inbox_traceparent.sql");
     }
 
     private static String script(String name) {
@@ -47,12 +55,18 @@ public final class InboxDatabase {
      * tests are about the steady state, which every runtime reaches a minute after start.
      */
     public InboxRuntime runtime(Map<String, String> config) {
+        return runtime(config, null);
+    }
+
+    /** As {@link #runtime(Map)}, with spans going to {@code tracing} (null: the default). */
+    public InboxRuntime runtime(Map<String, String> config, dev.postbox.inbox.internal.trace.InboxTracing tracing) {
         Map<String, String> values = new HashMap<>(config);
         values.putIfAbsent(InboxConfig.CLAIM_FIRST_DELIVERIES_AFTER_START.name(), "0s");
         return InboxRuntime.builder()
                 .dataSource(jta.dataSource())
                 .transactions(new JtaTransactions(jta))
                 .config(InboxConfig.from(k -> Optional.ofNullable(values.get(k))))
+                .tracing(tracing)
                 .build();
     }
 
