@@ -118,7 +118,8 @@ public class InboxRuntimeBean {
         try {
             Class<?> type = Class.forName(OPEN_TELEMETRY, false, InboxRuntimeBean.class.getClassLoader());
             Bean<?> bean = beanManager.resolve(beanManager.getBeans(type));
-            return bean == null ? null : beanManager.getReference(bean, type, beanManager.createCreationalContext(bean));
+            return bean == null ? null
+                    : beanManager.getReference(bean, type, beanManager.createCreationalContext(bean));
         } catch (ClassNotFoundException | RuntimeException e) {
             LOG.fine(() -> "no OpenTelemetry bean (" + e + "); the inbox's spans use GlobalOpenTelemetry");
             return null;

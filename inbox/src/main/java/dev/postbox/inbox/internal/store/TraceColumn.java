@@ -33,7 +33,9 @@ public final class TraceColumn {
         }
         DatabaseMetaData meta = connection.getMetaData();
         boolean found;
-        try (ResultSet rs = meta.getColumns(null, null, table, NAME)) {
+        int dot = table.indexOf('.'); // postbox.inbox.table may be schema.table
+        String schema = dot < 0 ? null : table.substring(0, dot);
+        try (ResultSet rs = meta.getColumns(null, schema, table.substring(dot + 1), NAME)) {
             found = rs.next();
         }
         if (!found) {

@@ -116,7 +116,7 @@ public final class Deliveries {
         return "failed";
     }
 
-    /** A JAX-RS 4xx (the handler's own, or the inbox's 422 for a definite failure): stored and replayed as an answer. */
+    /** A JAX-RS 4xx (the handler's own, or the inbox's 422 for a definite failure): stored and replayed. */
     private static boolean isClientAnswer(Throwable thrown) {
         for (Class<?> c = thrown.getClass(); c != null; c = c.getSuperclass()) {
             if (c.getName().equals("jakarta.ws.rs.WebApplicationException")) {

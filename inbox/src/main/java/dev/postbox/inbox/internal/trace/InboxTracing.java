@@ -14,7 +14,7 @@ public interface InboxTracing {
     enum Entry {
         /** An {@code @Idempotent} method other than a JAX-RS one, {@code Inbox.process}: CONSUMER. */
         MESSAGE,
-        /** A JAX-RS {@code @Idempotent} method or {@code Inbox.processWebhook}: SERVER, or INTERNAL under the server's span. */
+        /** A JAX-RS method or {@code Inbox.processWebhook}: SERVER, or INTERNAL under the server's own span. */
         HTTP
     }
 

@@ -26,15 +26,25 @@ final class OpenTelemetryInboxTracing implements InboxTracing {
 
     static final String INSTRUMENTATION = "dev.postbox.inbox";
 
+    /** Null: GlobalOpenTelemetry, asked at each span (see {@link #create}). */
     private final Tracer tracer;
 
     private OpenTelemetryInboxTracing(Tracer tracer) {
         this.tracer = tracer;
     }
 
+    /**
+     * @param openTelemetry an {@code OpenTelemetry} (the CDI bean), or null for GlobalOpenTelemetry, which is then
+     *     looked up when a span starts, never here: a {@code GlobalOpenTelemetry.get()} before the application (or
+     *     an agent) calls {@code GlobalOpenTelemetry.set} would fix the global to a no-op and make that call fail
+     */
     static InboxTracing create(Object openTelemetry) {
-        OpenTelemetry otel = openTelemetry instanceof OpenTelemetry given ? given : GlobalOpenTelemetry.get();
-        return new OpenTelemetryInboxTracing(otel.getTracer(INSTRUMENTATION));
+        return new OpenTelemetryInboxTracing(openTelemetry instanceof OpenTelemetry given
+                ? given.getTracer(INSTRUMENTATION) : null);
+    }
+
+    private Tracer tracer() {
+        return tracer != null ? tracer : GlobalOpenTelemetry.getTracer(INSTRUMENTATION);
     }
 
     @Override
@@ -51,13 +61,13 @@ final class OpenTelemetryInboxTracing implements InboxTracing {
             parent = W3CTraceContextPropagator.getInstance().extract(current, headers, HEADERS);
         }
         SpanKind kind = entry == Entry.MESSAGE ? SpanKind.CONSUMER : underSpan ? SpanKind.INTERNAL : SpanKind.SERVER;
-        SpanBuilder builder = tracer.spanBuilder("process " + scope).setParent(parent).setSpanKind(kind);
+        SpanBuilder builder = tracer().spanBuilder("process " + scope).setParent(parent).setSpanKind(kind);
         return start(builder, scope, key, "delivery");
     }
 
     @Override
     public Span scheduled(String scope, String key, UUID recordId, int attempt, String linkedTraceparent) {
-        SpanBuilder builder = tracer.spanBuilder("process " + scope).setNoParent().setSpanKind(SpanKind.CONSUMER);
+        SpanBuilder builder = tracer().spanBuilder("process " + scope).setNoParent().setSpanKind(SpanKind.CONSUMER);
         if (linkedTraceparent != null) {
             SpanContext first = io.opentelemetry.api.trace.Span.fromContext(W3CTraceContextPropagator.getInstance()
                     .extract(Context.root(), Map.of("traceparent", linkedTraceparent), MAP)).getSpanContext();
