@@ -8,6 +8,10 @@ import dev.postbox.inbox.internal.http.HttpExchange;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -95,11 +99,14 @@ class InboxCdiTracingOpenTelemetryTest {
     }
 
     @Test
-    void underTheServersOwnSpanTheInboxSpanIsAnInternalChild() throws Exception {
-        Span server = SDK.getTracer("server").spanBuilder("POST /payments").setSpanKind(SpanKind.SERVER).startSpan();
+    void underTheServersSpanOfTheSendersTraceTheInboxSpanIsAnInternalChild() throws Exception {
+        String parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Span server = SDK.getTracer("server").spanBuilder("POST /payments").setSpanKind(SpanKind.SERVER)
+                .setParent(Context.root().with(Span.wrap(SpanContext.createFromRemoteParent(
+                        "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", TraceFlags.getSampled(),
+                        TraceState.getDefault())))).startSpan();
         try (Scope ignored = server.makeCurrent()) {
-            call(Map.of("Idempotency-Key", "k-2",
-                    "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
+            call(Map.of("Idempotency-Key", "k-2", "traceparent", parent),
                     () -> resource.create(new PaymentEvent("p-2", 5)));
         } finally {
             server.end();
@@ -107,6 +114,26 @@ class InboxCdiTracingOpenTelemetryTest {
         SpanData span = inboxSpans().get(0);
         assertThat(span.getKind()).isEqualTo(SpanKind.INTERNAL);
         assertThat(span.getParentSpanContext().getSpanId()).isEqualTo(server.getSpanContext().getSpanId());
+        assertThat(span.getLinks()).isEmpty();
+    }
+
+    @Test
+    void aServerSpanOfAnotherTraceIsLinkedAndTheSendersTraceGoesOn() throws Exception {
+        String parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Span server = SDK.getTracer("server").spanBuilder("POST /payments").setSpanKind(SpanKind.SERVER)
+                .setNoParent().startSpan(); // a server that ignored the request's traceparent
+        try (Scope ignored = server.makeCurrent()) {
+            call(Map.of("Idempotency-Key", "k-3", "traceparent", parent),
+                    () -> resource.create(new PaymentEvent("p-3", 5)));
+        } finally {
+            server.end();
+        }
+        SpanData span = inboxSpans().get(0);
+        assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+        assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(span.getParentSpanContext().getSpanId()).isEqualTo("00f067aa0ba902b7");
+        assertThat(span.getLinks()).extracting(link -> link.getSpanContext().getSpanId())
+                .containsExactly(server.getSpanContext().getSpanId());
     }
 
     private static <T> T call(Map<String, String> requestHeaders, java.util.concurrent.Callable<T> work)

@@ -52,16 +52,33 @@ final class OpenTelemetryInboxTracing implements InboxTracing {
         return true;
     }
 
+    /**
+     * The parent is the current span when there is one and it belongs to the sender's trace (an instrumented server
+     * or consumer continued it), else the {@code traceparent} in {@code headers}. A current span of another trace
+     * than the headers' (a server that started a trace of its own, as Payara Micro 6 did in {@code TraceIT}) is
+     * linked instead, so the sender's trace goes on through the inbox.
+     */
     @Override
     public Span delivery(Entry entry, String scope, String key, Function<String, String> headers) {
         Context current = Context.current();
-        boolean underSpan = io.opentelemetry.api.trace.Span.fromContext(current).getSpanContext().isValid();
-        Context parent = current;
-        if (!underSpan && headers != null) {
-            parent = W3CTraceContextPropagator.getInstance().extract(current, headers, HEADERS);
+        SpanContext server = io.opentelemetry.api.trace.Span.fromContext(current).getSpanContext();
+        Context fromHeaders = headers == null ? null
+                : W3CTraceContextPropagator.getInstance().extract(current, headers, HEADERS);
+        SpanContext sender = fromHeaders == null ? SpanContext.getInvalid()
+                : io.opentelemetry.api.trace.Span.fromContext(fromHeaders).getSpanContext();
+        boolean underServer = server.isValid()
+                && (!sender.isValid() || server.getTraceId().equals(sender.getTraceId()));
+        SpanBuilder builder = tracer().spanBuilder("process " + scope);
+        if (underServer || !sender.isValid()) {
+            builder.setParent(current);
+        } else {
+            builder.setParent(fromHeaders);
+            if (server.isValid()) {
+                builder.addLink(server);
+            }
         }
-        SpanKind kind = entry == Entry.MESSAGE ? SpanKind.CONSUMER : underSpan ? SpanKind.INTERNAL : SpanKind.SERVER;
-        SpanBuilder builder = tracer().spanBuilder("process " + scope).setParent(parent).setSpanKind(kind);
+        builder.setSpanKind(entry == Entry.MESSAGE ? SpanKind.CONSUMER : underServer ? SpanKind.INTERNAL
+                : SpanKind.SERVER);
         return start(builder, scope, key, "delivery");
     }
 
