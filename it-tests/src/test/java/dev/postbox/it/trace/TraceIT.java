@@ -3,7 +3,6 @@ package dev.postbox.it.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postbox.it.harness.Http;
-import dev.postbox.it.harness.Server;
 import dev.postbox.it.harness.ServerWar;
 import dev.postbox.it.trace.app.TracedResource;
 import dev.postbox.it.trace.app.TraceItApplication;
@@ -21,19 +20,18 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Traces on a server that ships MicroProfile Telemetry (Payara Micro 6.2025.10 carries OpenTelemetry's API 1.29):
- * the WAR brings no OpenTelemetry jar, the server's API is used. A request with a W3C {@code traceparent} to an
+ * Traces on servers that ship MicroProfile Telemetry (Payara Micro 6.2025.10 carries OpenTelemetry's API 1.29;
+ * WildFly 38's standalone-microprofile.xml activates its microprofile-telemetry subsystem): the WAR brings no
+ * OpenTelemetry jar, the server's API is used. Payara's server span starts a trace of its own, so the inbox's span
+ * continues the request's trace and links that span. A request with a W3C {@code traceparent} to an
  * {@code @Idempotent} JAX-RS method that publishes an outbox event leaves that trace on the inbox record and on the
  * outbox row (from which the relay puts it on the Kafka record). Spans are not exported (the server's SDK is off by
  * default), so what is asserted is the trace id carried into both tables.
  */
 @ExtendWith(ArquillianExtension.class)
-@DisabledIfSystemProperty(named = Server.PROPERTY, matches = "wildfly", disabledReason = "not tried on WildFly yet:"
-        + " whether its microprofile-telemetry subsystem makes OpenTelemetry's API visible to this WAR is not known")
 class TraceIT {
 
     static Database db;
