@@ -1,6 +1,7 @@
 package dev.postbox.inbox.internal;
 
 import dev.postbox.common.WebhookScheme;
+import dev.postbox.common.internal.trace.CurrentTrace;
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InvalidMessageException;
@@ -15,6 +16,8 @@ import dev.postbox.inbox.internal.engine.JsonResultCodec;
 import dev.postbox.inbox.internal.engine.Outcome;
 import dev.postbox.inbox.internal.engine.PermanentFailure;
 import dev.postbox.inbox.internal.store.NewRecord;
+import dev.postbox.inbox.internal.trace.Deliveries;
+import dev.postbox.inbox.internal.trace.InboxTracing;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbException;
 import java.nio.ByteBuffer;
@@ -46,13 +49,14 @@ public final class DefaultInbox implements Inbox {
     private final InboxHistory history;
     private final Clock clock;
     private final Steps steps;
+    private final Deliveries deliveries;
     /** Webhook receivers by name, read from the configuration on first use. */
     private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
     /** Programmatic scopes registered on this instance, by name. */
     private final Map<String, Registered> scopes = new ConcurrentHashMap<>();
 
     public DefaultInbox(InboxEngine engine, HandlerRegistry registry, InboxConfig config, Jsonb jsonb,
-            InboxHistory history, Clock clock, Steps steps) {
+            InboxHistory history, Clock clock, Steps steps, Deliveries deliveries) {
         this.engine = engine;
         this.registry = registry;
         this.config = config;
@@ -60,6 +64,7 @@ public final class DefaultInbox implements Inbox {
         this.history = history;
         this.clock = clock;
         this.steps = steps;
+        this.deliveries = deliveries;
     }
 
     @Override
@@ -82,10 +87,17 @@ public final class DefaultInbox implements Inbox {
                 new JsonResultCodec(jsonb, Object.class), payloads::runStored);
         registry.register(handler);
         scopes.put(scope, new Registered(payloads, handler));
+        deliveries.counters().scope(scope); // its metrics exist from now on
     }
 
     @Override
     public <R> InboxResult<R> process(String scope, String key, String payloadJson, Class<R> resultType) {
+        return process(scope, key, payloadJson, resultType, InboxTracing.Entry.MESSAGE, null);
+    }
+
+    /** @param headers where the parent trace context may be (a webhook's headers), or null */
+    private <R> InboxResult<R> process(String scope, String key, String payloadJson, Class<R> resultType,
+            InboxTracing.Entry entry, Function<String, String> headers) {
         Messages.requireScope(scope);
         String fingerprint = Messages.fingerprint(scope, payloadJson, config.maxPayloadBytes());
         String k = key == null ? Messages.automaticKey(scope, payloadJson, fingerprint)
@@ -96,7 +108,8 @@ public final class DefaultInbox implements Inbox {
         JsonResultCodec codec = new JsonResultCodec(jsonb, resultType);
         Invocation invocation = new Invocation(scope, k, fingerprint, handler.id(), payloadJson, handler.policy(),
                 codec, body);
-        Outcome outcome = Invocations.call(() -> engine.execute(invocation));
+        Outcome outcome = Invocations.call(() -> deliveries.deliver(entry, scope, k, headers,
+                () -> engine.execute(invocation)));
         Object value = outcome.value();
         if (!outcome.replayed() && value != null && !resultType.isInstance(value)) {
             // first run returned another type than asked for: answer exactly what a duplicate would get
@@ -114,8 +127,9 @@ public final class DefaultInbox implements Inbox {
         Registered registered = requireScope(scope);
         registered.payloads().call(payloadJson); // binds now: a payload that does not fit writes nothing
         HandlerRegistry.Handler handler = registered.handler();
+        // the caller's trace context: the scheduler's run of the record links to it
         NewRecord record = new NewRecord(UUID.randomUUID(), scope, k, fingerprint, handler.policy().maxAttempts(),
-                handler.id(), payloadJson);
+                handler.id(), payloadJson, CurrentTrace.traceparent());
         return Invocations.call(() -> engine.receive(record));
     }
 
@@ -138,7 +152,7 @@ public final class DefaultInbox implements Inbox {
             throw new IllegalArgumentException("webhook receiver '" + name + "' (scheme " + receiver.scheme().name()
                     + "): " + e.getMessage() + "; fix " + InboxConfig.WEBHOOK_SECRETS.resolve(name).name(), e);
         }
-        return process(name, id, utf8(name, rawBody), resultType);
+        return process(name, id, utf8(name, rawBody), resultType, InboxTracing.Entry.HTTP, header);
     }
 
     @Override

@@ -7,7 +7,12 @@ import dev.postbox.inbox.internal.engine.CrashWatch;
 import dev.postbox.inbox.internal.engine.HandlerRegistry;
 import dev.postbox.inbox.internal.engine.InboxEngine;
 import dev.postbox.inbox.internal.engine.RetryScheduler;
+import dev.postbox.inbox.internal.metrics.InboxBacklog;
+import dev.postbox.inbox.internal.metrics.InboxCounters;
 import dev.postbox.inbox.internal.steps.StepRunner;
+import dev.postbox.inbox.internal.trace.Deliveries;
+import dev.postbox.inbox.internal.trace.InboxTracing;
+import dev.postbox.inbox.internal.trace.StoredTrace;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import java.time.Clock;
@@ -33,6 +38,8 @@ public final class InboxRuntime implements AutoCloseable {
     private final RetryScheduler scheduler;
     private final DefaultInboxHistory history;
     private final DefaultInbox inbox;
+    private final Deliveries deliveries;
+    private final InboxBacklog backlog;
     private final ScheduledExecutorService executor;
     private final boolean ownsExecutor;
     private boolean started;
@@ -48,9 +55,12 @@ public final class InboxRuntime implements AutoCloseable {
         this.engine = new InboxEngine(dataSource, config.table(), transactions, config.lease(), b.random, steps,
                 new CrashWatch(config.markFirstDeliveryAfter(), config.claimFirstDeliveriesAfterStart(),
                         this::crashWatchTimer), guard);
-        this.scheduler = new RetryScheduler(engine, registry, config);
+        this.deliveries = new Deliveries(b.tracing != null ? b.tracing : InboxTracing.of(null), new InboxCounters(),
+                new StoredTrace(dataSource, transactions, config.table()));
+        this.backlog = new InboxBacklog(dataSource, transactions, config.table());
+        this.scheduler = new RetryScheduler(engine, registry, config, deliveries);
         this.history = new DefaultInboxHistory(engine, registry, config, steps, guard);
-        this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock, steps.steps());
+        this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock, steps.steps(), deliveries);
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor;
     }
@@ -85,6 +95,21 @@ public final class InboxRuntime implements AutoCloseable {
 
     public InboxHistory history() {
         return history;
+    }
+
+    /** Observes deliveries and scheduled runs: spans and counts. */
+    public Deliveries deliveries() {
+        return deliveries;
+    }
+
+    /** What this instance counted, per scope (metrics). */
+    public InboxCounters counters() {
+        return deliveries.counters();
+    }
+
+    /** What waits in the table, per scope (metrics). */
+    public InboxBacklog backlog() {
+        return backlog;
     }
 
     /** Starts the scheduler when {@code postbox.inbox.scheduler.enabled}. */
@@ -153,6 +178,7 @@ public final class InboxRuntime implements AutoCloseable {
         private ScheduledExecutorService executor;
         private Clock clock = Clock.systemUTC();
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private InboxTracing tracing;
 
         /** A data source that hands out the current transaction's connection (a JTA data source). */
         public Builder dataSource(DataSource dataSource) {
@@ -188,6 +214,15 @@ public final class InboxRuntime implements AutoCloseable {
 
         public Builder random(DoubleSupplier random) {
             this.random = random;
+            return this;
+        }
+
+        /**
+         * Where the spans go; default {@code InboxTracing.of(null)}: GlobalOpenTelemetry when OpenTelemetry's API is
+         * on the class path, else none.
+         */
+        public Builder tracing(InboxTracing tracing) {
+            this.tracing = tracing;
             return this;
         }
 

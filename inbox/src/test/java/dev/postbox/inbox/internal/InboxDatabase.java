@@ -28,10 +28,21 @@ public final class InboxDatabase {
         return database;
     }
 
-    /** The shipped inbox scripts: the inbox table (V1_2), its steps (V1_4) and the scopes' breakers (V1_5). */
+    /** A database as an application has it before applying V1_6 (no trace column). */
+    public static InboxDatabase createWithoutTraceColumn(String prefix) {
+        InboxDatabase database = new InboxDatabase(PostgresServer.shared().createDatabase(prefix));
+        database.db.execute(script("V1_2__postbox_inbox.sql"), script("V1_4__postbox_inbox_steps.sql"),
+                script("V1_5__postbox_inbox_breaker.sql"));
+        return database;
+    }
+
+    /**
+     * The shipped inbox scripts: the inbox table (V1_2), its steps (V1_4), the scopes' breakers (V1_5) and its trace
+     * column (V1_6).
+     */
     public static String ddl() {
         return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql") + "\n"
-                + script("V1_5__postbox_inbox_breaker.sql");
+                + script("V1_5__postbox_inbox_breaker.sql") + "\n" + script("V1_6__postbox_inbox_traceparent.sql");
     }
 
     private static String script(String name) {
@@ -48,12 +59,18 @@ public final class InboxDatabase {
      * tests are about the steady state, which every runtime reaches a minute after start.
      */
     public InboxRuntime runtime(Map<String, String> config) {
+        return runtime(config, null);
+    }
+
+    /** As {@link #runtime(Map)}, with spans going to {@code tracing} (null: the default). */
+    public InboxRuntime runtime(Map<String, String> config, dev.postbox.inbox.internal.trace.InboxTracing tracing) {
         Map<String, String> values = new HashMap<>(config);
         values.putIfAbsent(InboxConfig.CLAIM_FIRST_DELIVERIES_AFTER_START.name(), "0s");
         return InboxRuntime.builder()
                 .dataSource(jta.dataSource())
                 .transactions(new JtaTransactions(jta))
                 .config(InboxConfig.from(k -> Optional.ofNullable(values.get(k))))
+                .tracing(tracing)
                 .build();
     }
 

@@ -2,6 +2,8 @@ package dev.postbox.outbox.internal;
 
 import dev.postbox.common.internal.Jsonp;
 import dev.postbox.common.internal.dialect.Dialects;
+import dev.postbox.common.internal.trace.CurrentTrace;
+import dev.postbox.common.internal.trace.TraceContext;
 import dev.postbox.outbox.Outbox;
 import dev.postbox.outbox.OutboxEvent;
 import dev.postbox.outbox.OutboxException;
@@ -19,8 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -146,7 +150,7 @@ public final class TransactionalOutbox implements Outbox {
                         + "; store large content elsewhere and send a reference");
             }
         }
-        Map<String, String> headers = event.headers();
+        Map<String, String> headers = withCurrentTrace(event.headers());
         String headersJson = "{}";
         if (!headers.isEmpty()) {
             JsonObjectBuilder headerJson = json.createObjectBuilder();
@@ -155,6 +159,26 @@ public final class TransactionalOutbox implements Outbox {
         }
         return new PreparedEvent(event.id(), event.aggregateType(), event.aggregateId(), event.type(), payload,
                 event.timestamp(), headersJson, spanContext(headers), event);
+    }
+
+    /**
+     * The event's headers, plus the current span's W3C trace context when the event set none and the application
+     * has OpenTelemetry (without it, {@link CurrentTrace} is always empty and the headers stay as they are).
+     */
+    static Map<String, String> withCurrentTrace(Map<String, String> headers) {
+        if (headers.containsKey(OutboxEvent.TRACEPARENT)) {
+            return headers;
+        }
+        Optional<TraceContext> trace = CurrentTrace.current();
+        if (trace.isEmpty()) {
+            return headers;
+        }
+        Map<String, String> traced = new LinkedHashMap<>(headers);
+        traced.put(OutboxEvent.TRACEPARENT, trace.get().traceparent());
+        if (trace.get().tracestate() != null && !headers.containsKey(OutboxEvent.TRACESTATE)) {
+            traced.put(OutboxEvent.TRACESTATE, trace.get().tracestate());
+        }
+        return traced;
     }
 
     private String payloadJson(OutboxEvent event) {

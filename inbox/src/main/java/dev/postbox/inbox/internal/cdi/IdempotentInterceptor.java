@@ -9,6 +9,7 @@ import dev.postbox.inbox.internal.http.HttpExchange;
 import dev.postbox.inbox.internal.http.JaxRs;
 import dev.postbox.inbox.internal.method.IdempotentMethod;
 import dev.postbox.inbox.internal.method.MethodPlan;
+import dev.postbox.inbox.internal.trace.InboxTracing;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
@@ -49,7 +50,9 @@ public class IdempotentInterceptor implements Serializable {
         try {
             Invocation invocation = method.invocation(context.getParameters(), http,
                     context::proceed);
-            Outcome outcome = inbox.runtime().engine().execute(invocation);
+            Outcome outcome = inbox.runtime().deliveries().deliver(plan.jaxrs() ? InboxTracing.Entry.HTTP
+                    : InboxTracing.Entry.MESSAGE, invocation.scope(), invocation.key(),
+                    http == null ? null : http::header, () -> inbox.runtime().engine().execute(invocation));
             if (!plan.jaxrs()) {
                 return outcome.value();
             }

@@ -42,10 +42,25 @@ public class InboxExtension implements Extension {
     private final List<String> problems = new ArrayList<>();
     private volatile InboxConfig config;
 
+    /** The type whose presence means the server has MicroProfile Metrics (then {@link InboxMetrics} is a bean). */
+    static final String METRICS_API = "org.eclipse.microprofile.metrics.MetricRegistry";
+
     void registerBeans(@Observes BeforeBeanDiscovery event, BeanManager beanManager) {
         for (Class<?> type : List.of(IdempotentInterceptor.class, InboxRuntimeBean.class, InboxProducers.class,
                 RequiresNewTransactions.class)) {
             event.addAnnotatedType(beanManager.createAnnotatedType(type), type.getName());
+        }
+        if (present(METRICS_API)) {
+            event.addAnnotatedType(beanManager.createAnnotatedType(InboxMetrics.class), InboxMetrics.class.getName());
+        }
+    }
+
+    private static boolean present(String className) {
+        try {
+            Class.forName(className, false, InboxExtension.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.cdi;
 
+import dev.postbox.common.internal.trace.CurrentTrace;
 import dev.postbox.inbox.internal.InboxConfig;
 import dev.postbox.inbox.internal.InboxRuntime;
 import dev.postbox.inbox.internal.engine.ResultCodec;
@@ -7,6 +8,7 @@ import dev.postbox.inbox.internal.engine.JsonResultCodec;
 import dev.postbox.inbox.internal.http.JaxRsResultCodec;
 import dev.postbox.inbox.internal.method.IdempotentMethod;
 import dev.postbox.inbox.internal.method.MethodPlan;
+import dev.postbox.inbox.internal.trace.InboxTracing;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -84,6 +86,7 @@ public class InboxRuntimeBean {
                 .dataSource(environment.dataSource(config))
                 .transactions(environment.transactions())
                 .executor(environment.scheduledExecutor())
+                .tracing(InboxTracing.of(openTelemetryBean()))
                 .build();
         Map<Method, IdempotentMethod> bound = new HashMap<>();
         for (MethodPlan plan : extension.plans().values()) {
@@ -103,6 +106,27 @@ public class InboxRuntimeBean {
         LOG.info(() -> "inbox ready: table " + config.table() + ", " + bound.size() + " @Idempotent method(s)");
         return created;
     }
+
+    /**
+     * The application's {@code io.opentelemetry.api.OpenTelemetry} bean (MicroProfile Telemetry provides one), or
+     * null: none, or no OpenTelemetry on the class path (then tracing is off, or uses GlobalOpenTelemetry).
+     */
+    private Object openTelemetryBean() {
+        if (!CurrentTrace.available()) {
+            return null;
+        }
+        try {
+            Class<?> type = Class.forName(OPEN_TELEMETRY, false, InboxRuntimeBean.class.getClassLoader());
+            Bean<?> bean = beanManager.resolve(beanManager.getBeans(type));
+            return bean == null ? null
+                    : beanManager.getReference(bean, type, beanManager.createCreationalContext(bean));
+        } catch (ClassNotFoundException | RuntimeException e) {
+            LOG.fine(() -> "no OpenTelemetry bean (" + e + "); the inbox's spans use GlobalOpenTelemetry");
+            return null;
+        }
+    }
+
+    private static final String OPEN_TELEMETRY = "io.opentelemetry.api.OpenTelemetry";
 
     private static ResultCodec codec(MethodPlan plan, InboxRuntime runtime) {
         if (plan.jaxrs()) {

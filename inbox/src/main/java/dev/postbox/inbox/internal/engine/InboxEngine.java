@@ -1,6 +1,7 @@
 package dev.postbox.inbox.internal.engine;
 
 import dev.postbox.common.internal.Failures;
+import dev.postbox.common.internal.trace.CurrentTrace;
 import dev.postbox.inbox.DuplicateInProgressException;
 import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.InboxStatus;
@@ -327,7 +328,7 @@ public final class InboxEngine {
 
     private static NewRecord newRecord(Invocation inv) {
         return new NewRecord(UUID.randomUUID(), inv.scope(), inv.key(), inv.fingerprint(), inv.policy().maxAttempts(),
-                inv.handlerId(), inv.arguments());
+                inv.handlerId(), inv.arguments(), CurrentTrace.traceparent());
     }
 
     /**

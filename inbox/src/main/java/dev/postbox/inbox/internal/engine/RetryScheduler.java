@@ -4,6 +4,7 @@ import dev.postbox.inbox.InboxException;
 import dev.postbox.inbox.internal.InboxConfig;
 import dev.postbox.inbox.internal.Messages;
 import dev.postbox.inbox.internal.store.Claim;
+import dev.postbox.inbox.internal.trace.Deliveries;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,15 +27,18 @@ public final class RetryScheduler {
     private final InboxEngine engine;
     private final HandlerRegistry registry;
     private final InboxConfig config;
+    private final Deliveries deliveries;
     private final Object lock = new Object();
     private ScheduledFuture<?> future;
     private volatile boolean stopping;
     private long lastPurgeNanos = System.nanoTime();
 
-    public RetryScheduler(InboxEngine engine, HandlerRegistry registry, InboxConfig config) {
+    /** @param deliveries observes each run (span linked to the record's first delivery, counts) */
+    public RetryScheduler(InboxEngine engine, HandlerRegistry registry, InboxConfig config, Deliveries deliveries) {
         this.engine = engine;
         this.registry = registry;
         this.config = config;
+        this.deliveries = deliveries;
     }
 
     /** Polls every {@code postbox.inbox.poll-interval} on the given executor until {@link #stop()}. */
@@ -132,8 +136,9 @@ public final class RetryScheduler {
         HandlerRegistry.Handler handler = registry.get(claim.handler()).orElseThrow();
         String scopeKey = Messages.where(handler.scope(), key) + " (record " + claim.id() + ")";
         try {
-            engine.run(handler.scope(), key, claim, handler.policy(), handler.codec(),
-                    () -> handler.invoker().invoke(claim.arguments()), true, due.permit());
+            deliveries.scheduled(handler.scope(), key, claim, () -> engine.run(handler.scope(), key, claim,
+                    handler.policy(), handler.codec(), () -> handler.invoker().invoke(claim.arguments()), true,
+                    due.permit()));
             LOG.fine(() -> scopeKey + " completed on attempt " + claim.attempt());
         } catch (InboxException e) {
             LOG.fine(() -> scopeKey + ": " + e.getMessage());

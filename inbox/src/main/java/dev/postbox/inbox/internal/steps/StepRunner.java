@@ -4,6 +4,7 @@ import dev.postbox.inbox.InboxProgress;
 import dev.postbox.inbox.InboxStep;
 import dev.postbox.inbox.Steps;
 import dev.postbox.inbox.internal.Transactions;
+import dev.postbox.inbox.internal.trace.Deliveries;
 import jakarta.json.bind.Jsonb;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class StepRunner {
 
     /** Runs a handler with the steps of its record (scope, key) bound to this thread; restores the previous binding. */
     public Object call(String scope, String key, int attempt, Callable<Object> handler) throws Exception {
+        Deliveries.handlerStarts(attempt); // the attempt on the delivery's span and counts
         RecordSteps previous = current.get();
         current.set(new RecordSteps(scope, key, attempt, store, tx, jsonb, table));
         try {

@@ -49,11 +49,13 @@ public final class InboxStore {
 
     private final DataSource dataSource;
     private final String table;
+    private final TraceColumn traceColumn;
 
     /** @param table an already validated table name */
     public InboxStore(DataSource dataSource, String table) {
         this.dataSource = dataSource;
         this.table = table;
+        this.traceColumn = new TraceColumn(table);
     }
 
     public String table() {
@@ -67,15 +69,16 @@ public final class InboxStore {
      */
     public boolean insertClaimed(NewRecord r, UUID token, Duration lease) throws SQLException {
         String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, locked_until, claim_token, started_at, handler, arguments) "
+                + "max_attempts, locked_until, claim_token, started_at, handler, arguments%s) "
                 + "VALUES (?, ?, ?, ?, 'IN_PROGRESS', 1, ?, clock_timestamp() + ? * interval '1 millisecond', ?, "
-                + "clock_timestamp(), ?, ?) ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                + "clock_timestamp(), ?, ?%s) ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
             int i = newRecord(ps, r);
             ps.setLong(i++, lease.toMillis());
             ps.setObject(i++, token);
             ps.setString(i++, r.handler());
             ps.setString(i, r.arguments());
+            traceparent(ps, i + 1, r, c);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -148,12 +151,12 @@ public final class InboxStore {
             String error) throws SQLException {
         String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
                 + "max_attempts, started_at, handler, arguments, result, result_format, http_status, http_headers, "
-                + "completed_at, expires_at, last_error, history) VALUES (?, ?, ?, ?, 'COMPLETED', 1, ?, ?, ?, ?, ?, "
+                + "completed_at, expires_at, last_error, history%s) VALUES (?, ?, ?, ?, 'COMPLETED', 1, ?, ?, ?, ?, ?, "
                 + "?, ?, ?::jsonb, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond', ?, "
                 + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
-                + "'endedAt', clock_timestamp(), 'outcome', 'COMPLETED', 'error', ?::text))) "
+                + "'endedAt', clock_timestamp(), 'outcome', 'COMPLETED', 'error', ?::text))%s) "
                 + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
             int i = newRecord(ps, r);
             OffsetDateTime started = startedAt.atOffset(java.time.ZoneOffset.UTC);
             ps.setObject(i++, started);
@@ -171,6 +174,7 @@ public final class InboxStore {
             ps.setString(i++, Failures.shorten(error, MAX_ERROR));
             ps.setObject(i++, started);
             ps.setString(i, Failures.shorten(error, MAX_HISTORY_ERROR));
+            traceparent(ps, i + 1, r, c);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -186,13 +190,13 @@ public final class InboxStore {
     public boolean insertFailed(NewRecord r, Instant startedAt, String error, Duration retryDelay, boolean dead)
             throws SQLException {
         String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, started_at, handler, arguments, last_error, next_attempt_at, history) "
+                + "max_attempts, started_at, handler, arguments, last_error, next_attempt_at, history%s) "
                 + "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, CASE WHEN ?::bigint IS NULL THEN NULL "
                 + "ELSE clock_timestamp() + ?::bigint * interval '1 millisecond' END, "
                 + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
-                + "'endedAt', clock_timestamp(), 'outcome', ?::text, 'error', ?::text))) "
+                + "'endedAt', clock_timestamp(), 'outcome', ?::text, 'error', ?::text))%s) "
                 + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
             String status = dead ? "DEAD" : "FAILED";
             OffsetDateTime started = startedAt.atOffset(java.time.ZoneOffset.UTC);
             Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
@@ -211,9 +215,27 @@ public final class InboxStore {
             ps.setObject(13, started);
             ps.setString(14, status);
             ps.setString(15, Failures.shorten(error, MAX_HISTORY_ERROR));
+            traceparent(ps, 16, r, c);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
+        }
+    }
+
+    /**
+     * An insert's SQL with its two {@code %s} filled: the {@code traceparent} column and its parameter when the
+     * record carries a trace context (OpenTelemetry present) and the table has the column (V1_6 applied), else
+     * nothing, so that without OpenTelemetry the statements are exactly those of before.
+     */
+    private String traced(String sql, NewRecord r, Connection c) throws SQLException {
+        boolean traced = r.traceparent() != null && traceColumn.present(c);
+        return traced ? String.format(sql, ", traceparent", ", ?") : String.format(sql, "", "");
+    }
+
+    /** Sets the trace context parameter at {@code index} when {@link #traced} added it. */
+    private void traceparent(PreparedStatement ps, int index, NewRecord r, Connection c) throws SQLException {
+        if (r.traceparent() != null && traceColumn.present(c)) {
+            ps.setString(index, r.traceparent());
         }
     }
 
@@ -230,13 +252,14 @@ public final class InboxStore {
     /** Inserts the record of a new key as RECEIVED, due now. @return false when the key exists already. */
     public boolean insertReceived(NewRecord r) throws SQLException {
         String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, next_attempt_at, handler, arguments) "
-                + "VALUES (?, ?, ?, ?, 'RECEIVED', 0, ?, clock_timestamp(), ?, ?) "
+                + "max_attempts, next_attempt_at, handler, arguments%s) "
+                + "VALUES (?, ?, ?, ?, 'RECEIVED', 0, ?, clock_timestamp(), ?, ?%s) "
                 + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
             int i = newRecord(ps, r);
             ps.setString(i++, r.handler());
             ps.setString(i, r.arguments());
+            traceparent(ps, i + 1, r, c);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -1,0 +1,57 @@
+package dev.postbox.inbox.internal.trace;
+
+import dev.postbox.inbox.internal.Transactions;
+import dev.postbox.inbox.internal.store.TraceColumn;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * Reads the trace context a record was made with ({@code traceparent} column), for the link of a scheduled run's
+ * span. Only asked when tracing is enabled; a failure to read costs the link, never the run.
+ */
+public final class StoredTrace {
+
+    private static final Logger LOG = Logger.getLogger(StoredTrace.class.getName());
+
+    private final DataSource dataSource;
+    private final Transactions tx;
+    private final String table;
+    private final TraceColumn column;
+
+    /** @param table an already validated table name */
+    public StoredTrace(DataSource dataSource, Transactions tx, String table) {
+        this.dataSource = dataSource;
+        this.tx = tx;
+        this.table = table;
+        this.column = new TraceColumn(table);
+    }
+
+    /** The record's stored {@code traceparent}, or null (none stored, column missing, or the read failed). */
+    public String traceparent(UUID recordId) {
+        try {
+            return tx.requiresNew(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    if (!column.present(c)) {
+                        return null;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("SELECT " + TraceColumn.NAME + " FROM " + table
+                            + " WHERE id = ?")) {
+                        ps.setObject(1, recordId);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rs.next() ? rs.getString(1) : null;
+                        }
+                    }
+                }
+            });
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "could not read the trace context of inbox record " + recordId
+                    + "; its span is not linked", e);
+            return null;
+        }
+    }
+}
