@@ -42,7 +42,8 @@ public final class InboxDatabase {
      */
     public static String ddl() {
         return script("V1_2__postbox_inbox.sql") + "\n" + script("V1_4__postbox_inbox_steps.sql") + "\n"
-                + script("V1_5__postbox_inbox_breaker.sql") + "\n" + script("V1_6__postbox_inbox_traceparent.sql");
+                + script("V1_5__postbox_inbox_breaker.sql") + "\n" + script("V1_6__postbox_inbox_traceparent.sql") + "\n"
+                + script("V1_7__postbox_inbox_created_idx.sql");
     }
 
     private static String script(String name) {

@@ -83,13 +83,14 @@ public final class ServerWar {
     }
 
     /**
-     * The DDL scripts of the Postbox modules ({@code db/postbox/V1_1..V1_6}, outbox, inbox, relay and inbox step
-     * tables, and the inbox's trace column),
+     * The DDL scripts of the Postbox modules ({@code db/postbox/V1_1..V1_7}, outbox, inbox, relay, inbox step, breaker
+     * tables, the inbox's trace column and its created-at index),
      * read from the module jars on the test class path, for {@code db.execute(...)}.
      */
     public static String[] postboxSchema() {
         return Stream.of("V1_1__postbox_outbox.sql", "V1_2__postbox_inbox.sql", "V1_3__postbox_relay.sql",
-                "V1_4__postbox_inbox_steps.sql", "V1_6__postbox_inbox_traceparent.sql")
+                "V1_4__postbox_inbox_steps.sql", "V1_5__postbox_inbox_breaker.sql",
+                "V1_6__postbox_inbox_traceparent.sql", "V1_7__postbox_inbox_created_idx.sql")
                 .map(ServerWar::resource).toArray(String[]::new);
     }
 
