@@ -8,6 +8,7 @@ import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.spi.InjectionPoint;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -75,6 +76,51 @@ class InboxMetricsCdiTest {
             assertThat(gauge("postbox.inbox.records.dead", "settle")).isZero();
         } finally {
             container.shutdown();
+        }
+    }
+
+    @Test
+    void theBreakerOfAScopeShowsInItsGauges() {
+        TestEnvironment.database = InboxDatabase.create("inbox_metrics_breaker");
+        String threshold = "postbox.inbox.\"archive\".breaker.failure-threshold";
+        String coolDown = "postbox.inbox.\"archive\".breaker.cool-down";
+        System.setProperty(threshold, "1");
+        System.setProperty(coolDown, "PT1H");
+        WeldContainer container = new Weld("inbox-metrics-breaker").disableDiscovery()
+                .addExtension(new dev.postbox.inbox.internal.cdi.InboxExtension())
+                .addBeanClasses(TestEnvironment.class, PaymentListener.class, PayaraLikeMetrics.class)
+                .initialize();
+        try {
+            assertThat(gauge("postbox.inbox.breaker.state", "archive")).isZero(); // closed
+            assertThat(gauge("postbox.inbox.breaker.opens", "archive")).isZero();
+            PaymentListener listener = container.select(PaymentListener.class).get();
+            // the archive is offline: one transient failure opens the scope (threshold 1)
+            org.assertj.core.api.Assertions.catchThrowable(() -> listener.archive("arc-1", List.of(1)));
+            // the next delivery is deferred without a call
+            org.assertj.core.api.Assertions.catchThrowable(() -> listener.archive("arc-2", List.of(2)));
+            await(() -> gauge("postbox.inbox.breaker.state", "archive") == 1);
+            assertThat(gauge("postbox.inbox.breaker.opens", "archive")).isEqualTo(1);
+            assertThat(gauge("postbox.inbox.breaker.probes", "archive")).isZero();
+            assertThat(gauge("postbox.inbox.deferred", "archive")).isEqualTo(1);
+            assertThat(gauge("postbox.inbox.breaker.state", "settle")).isZero(); // no breaker there
+        } finally {
+            container.shutdown();
+            System.clearProperty(threshold);
+            System.clearProperty(coolDown);
+        }
+    }
+
+    /** The gauges read a status cached for up to 5 s. */
+    private static void await(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("gauge not updated within 10 s").isLessThan(deadline);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

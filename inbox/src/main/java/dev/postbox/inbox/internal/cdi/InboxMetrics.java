@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.cdi;
 
+import dev.postbox.inbox.InboxScopeStatus;
 import dev.postbox.inbox.internal.InboxRuntime;
 import dev.postbox.inbox.internal.metrics.InboxBacklog;
 import dev.postbox.inbox.internal.metrics.InboxCounters;
@@ -35,6 +36,12 @@ public class InboxMetrics {
     static final String RETRIES_DUE = "postbox.inbox.retries.due";
     static final String RETRIES_OVERDUE = "postbox.inbox.retries.overdue";
     static final String DEAD = "postbox.inbox.records.dead";
+    /** The scope's circuit breaker (shared by every instance): 0 closed or off, 1 open, 2 half-open (probing). */
+    static final String BREAKER_STATE = "postbox.inbox.breaker.state";
+    static final String BREAKER_OPENS = "postbox.inbox.breaker.opens";
+    static final String BREAKER_PROBES = "postbox.inbox.breaker.probes";
+    /** Deliveries this instance deferred without calling the handler (breaker open or rate limit). */
+    static final String DEFERRED = "postbox.inbox.deferred";
 
     @Inject
     Instance<MetricRegistry> registries;
@@ -73,6 +80,40 @@ public class InboxMetrics {
         gauge(registry, RETRIES_DUE, tag, backlog, b -> b.of(scope).due());
         gauge(registry, RETRIES_OVERDUE, tag, backlog, b -> b.of(scope).overdue());
         gauge(registry, DEAD, tag, backlog, b -> b.of(scope).dead());
+        ScopeStatusCache status = new ScopeStatusCache(runtime, scope);
+        gauge(registry, BREAKER_STATE, tag, status, c -> switch (c.get().breaker()) {
+            case OPEN -> 1;
+            case HALF_OPEN -> 2;
+            case OFF, CLOSED -> 0;
+        });
+        gauge(registry, BREAKER_OPENS, tag, status, c -> c.get().opens());
+        gauge(registry, BREAKER_PROBES, tag, status, c -> c.get().probes());
+        gauge(registry, DEFERRED, tag, status, c -> c.get().deferred());
+    }
+
+    /**
+     * A scope's {@link InboxScopeStatus}, read at most once per {@link InboxBacklog#MAX_AGE} however many of its
+     * gauges a scrape reads (the breaker's part is a database read).
+     */
+    private static final class ScopeStatusCache {
+        private final InboxRuntime runtime;
+        private final String scope;
+        private InboxScopeStatus last;
+        private long readAt;
+
+        ScopeStatusCache(InboxRuntime runtime, String scope) {
+            this.runtime = runtime;
+            this.scope = scope;
+        }
+
+        synchronized InboxScopeStatus get() {
+            long now = System.nanoTime();
+            if (last == null || now - readAt > InboxBacklog.MAX_AGE.toNanos()) {
+                last = runtime.history().scopeStatus(scope);
+                readAt = now;
+            }
+            return last;
+        }
     }
 
     private static <T> void gauge(MetricRegistry registry, String name, Tag tag, T source, ToLongFunction<T> read) {
