@@ -144,6 +144,7 @@ class InboxCdiTracingOpenTelemetryTest {
                     case "getHeader" -> requestHeaders.entrySet().stream()
                             .filter(e -> e.getKey().equalsIgnoreCase((String) args[0])).map(Map.Entry::getValue)
                             .findFirst().orElse(null);
+                    case "getUserPrincipal" -> null; // anonymous
                     case "toString" -> "test request";
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
