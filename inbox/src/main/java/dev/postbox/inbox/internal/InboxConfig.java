@@ -184,9 +184,11 @@ public final class InboxConfig {
     private final Duration claimFirstDeliveriesAfterStart;
     private final boolean httpKeyPerPrincipal;
     private final PolicySpec globalPolicy;
+    private final java.util.Optional<dev.postbox.common.internal.dialect.Dialect> dialect;
 
     private InboxConfig(ConfigSource source) {
         this.reader = ConfigReader.of(KEYS, source).rejectUnknown();
+        this.dialect = dev.postbox.common.internal.dialect.Dialects.forced(source);
         this.datasource = reader.get(DATASOURCE);
         this.table = reader.get(TABLE);
         this.stepsTable = reader.get(STEPS_TABLE);
@@ -264,6 +266,11 @@ public final class InboxConfig {
 
     public String table() {
         return table;
+    }
+
+    /** The SQL dialect {@code postbox.dialect} forces; empty: chosen from the data source's metadata. */
+    public java.util.Optional<dev.postbox.common.internal.dialect.Dialect> dialect() {
+        return dialect;
     }
 
     public String stepsTable() {

@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal;
 
+import dev.postbox.inbox.internal.store.InboxDialect;
 import dev.postbox.inbox.Inbox;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.internal.breaker.ScopeGuard;
@@ -49,15 +50,17 @@ public final class InboxRuntime implements AutoCloseable {
         this.jsonb = b.jsonb != null ? b.jsonb : JsonbBuilder.create();
         DataSource dataSource = Objects.requireNonNull(b.dataSource, "dataSource");
         Transactions transactions = Objects.requireNonNull(b.transactions, "transactions");
-        this.steps = new StepRunner(dataSource, config.stepsTable(), config.table(), transactions, jsonb);
+        InboxDialect dialect = new InboxDialect(config.dialect(), config.table());
+        this.steps = new StepRunner(dataSource, config.stepsTable(), config.table(), transactions, jsonb, dialect);
         ScopeGuard guard = new ScopeGuard(dataSource, config.breakerTable(), transactions, config::scopeLimits,
-                config.lease());
-        this.engine = new InboxEngine(dataSource, config.table(), transactions, config.lease(), b.random, steps,
+                config.lease(), dialect);
+        this.engine = new InboxEngine(dataSource, config.table(), dialect, transactions, config.lease(), b.random,
+                steps,
                 new CrashWatch(config.markFirstDeliveryAfter(), config.claimFirstDeliveriesAfterStart(),
                         this::crashWatchTimer), guard);
         this.deliveries = new Deliveries(b.tracing != null ? b.tracing : InboxTracing.of(null), new InboxCounters(),
-                new StoredTrace(dataSource, transactions, config.table()));
-        this.backlog = new InboxBacklog(dataSource, transactions, config.table());
+                new StoredTrace(dataSource, transactions, config.table(), dialect));
+        this.backlog = new InboxBacklog(dataSource, transactions, config.table(), dialect);
         this.scheduler = new RetryScheduler(engine, registry, config, deliveries);
         this.history = new DefaultInboxHistory(engine, registry, config, steps, guard);
         this.inbox = new DefaultInbox(engine, registry, config, jsonb, history, b.clock, steps.steps(), deliveries);

@@ -2,9 +2,12 @@ package dev.postbox.common.internal.dialect;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -54,6 +57,205 @@ public abstract class Dialect {
 
     /** Class-path location of the shipped outbox DDL for this database. */
     public abstract String outboxMigration();
+
+    // ---------------------------------------------------------------------------------------------------- inbox
+    // The inbox's statements (postbox-inbox: InboxStore, InboxQueries, BreakerStore, StepStore, InboxBacklog,
+    // StoredTrace). Where both databases take the same text it is written here once; a statement whose shape
+    // differs (the key lock, an UPDATE whose new values are read back, an insert that may meet its key) is a method
+    // that runs it on the caller's connection. Every time is the database's clock.
+
+    /** What {@link #inboxLockKeyAndFind} hands back: whether the key lock was taken, when, and the committed row. */
+    @FunctionalInterface
+    public interface KeyRead<T> {
+        /** @param row positioned on the key's record, or null when there is none */
+        T read(boolean locked, Instant lockedAt, ResultSet row) throws SQLException;
+    }
+
+    /** What a breaker's failure count did: the count now, and whether this failure opened the scope. */
+    public record BreakerCount(int consecutiveFailures, boolean opened) {
+    }
+
+    /** Class-path locations of the shipped inbox DDL for this database, in the order to apply them. */
+    public abstract List<String> inboxMigrations();
+
+    /**
+     * Checks, once, that this database can hold the inbox (version, table); throws an {@link IllegalStateException}
+     * naming the database, the table and the fix when it cannot.
+     */
+    public void inboxCheck(Connection connection, String table) throws SQLException {
+    }
+
+    /** The id of an inbox, breaker or step row as Java reads it. */
+    public abstract UUID inboxUuid(ResultSet rs, String column) throws SQLException;
+
+    /** A time column of the inbox's tables, or null. */
+    public abstract Instant inboxInstant(ResultSet rs, String column) throws SQLException;
+
+    /** Binds an instant compared with, or stored into, a time column of the inbox's tables. */
+    public abstract void inboxBindInstant(PreparedStatement ps, int index, Instant instant) throws SQLException;
+
+    /** The columns of an inbox row for the engine, with {@code lease_live} and {@code due} on the database's clock. */
+    public abstract String inboxRowColumns();
+
+    /** A SET fragment appending one finished attempt to {@code history}; parameters: outcome, error. */
+    public abstract String inboxAppendHistory();
+
+    /**
+     * Inserts a new key IN_PROGRESS under a lease. Parameters: id, scope, key, fingerprint, max_attempts, lease
+     * (ms), claim token, handler, arguments; each {@code %s} takes the optional traceparent column and parameter.
+     */
+    public abstract String inboxInsertClaimed(String table);
+
+    /**
+     * Inserts a first delivery's COMPLETED record. Parameters: id, scope, key, fingerprint, max_attempts,
+     * started_at, handler, arguments, result, result_format, http_status, http_headers, retention (ms),
+     * last_error, started_at, history error; {@code %s} twice as above.
+     */
+    public abstract String inboxInsertCompleted(String table);
+
+    /**
+     * Inserts a first delivery's FAILED or DEAD record. Parameters: id, scope, key, fingerprint, status,
+     * max_attempts, started_at, handler, arguments, last_error, delay (ms or null) twice, started_at, status,
+     * history error; {@code %s} twice as above.
+     */
+    public abstract String inboxInsertFailed(String table);
+
+    /** Inserts a RECEIVED record due now. Parameters: id, scope, key, fingerprint, max_attempts, handler, arguments. */
+    public abstract String inboxInsertReceived(String table);
+
+    /** Runs an {@code inboxInsert*} statement: true when inserted, false when the (scope, key) had a record. */
+    public abstract boolean inboxExecuteInsert(PreparedStatement insert, UUID id) throws SQLException;
+
+    /** The database's clock now, as an SQL expression ({@code clock_timestamp()} on PostgreSQL). */
+    public abstract String inboxNow();
+
+    /**
+     * Tries the key's lock without waiting, held until the transaction ends, then reads the key's committed row
+     * with a read that starts after the lock was granted.
+     */
+    public abstract <T> T inboxLockKeyAndFind(Connection connection, String table, String scope, String key,
+            KeyRead<T> read) throws SQLException;
+
+    /** Waits for the key's lock, held until the transaction ends. */
+    public abstract void inboxLockKey(Connection connection, String table, String scope, String key)
+            throws SQLException;
+
+    /** Maps a row read by {@link #inboxLockByKey}. */
+    @FunctionalInterface
+    public interface RowRead<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** Reads and row-locks the record of a key; {@code read} gets the row, positioned, or null when there is none. */
+    public <T> T inboxLockByKey(Connection connection, String table, String scope, String key, RowRead<T> read)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + inboxRowColumns() + " FROM " + table
+                + " WHERE scope = ? AND idempotency_key = ? FOR UPDATE")) {
+            ps.setString(1, scope);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return read.read(rs.next() ? rs : null);
+            }
+        }
+    }
+
+    /** Reads and row-locks a record by id. Parameter: id. */
+    public String inboxLockById(String table) {
+        return "SELECT " + inboxRowColumns() + " FROM " + table + " WHERE id = ? FOR UPDATE";
+    }
+
+    /**
+     * Locks due retries and received records of {@code handlers} handlers, skipping locked rows; the handlers'
+     * parameters come first ({@link #inboxBindHandlers}), then the limit.
+     */
+    public abstract String inboxLockDueRetries(String table, int handlers);
+
+    /** As {@link #inboxLockDueRetries}, for IN_PROGRESS records whose lease ran out. */
+    public abstract String inboxLockExpiredLeases(String table, int handlers);
+
+    /** Binds the handler ids of {@link #inboxLockDueRetries}; returns the next parameter index. */
+    public abstract int inboxBindHandlers(Connection connection, PreparedStatement ps, Collection<String> handlers)
+            throws SQLException;
+
+    /**
+     * Starts an attempt. Parameters: token, lease (ms), [outcome, error when {@code appendHistory}], id. The history
+     * entry is built from the row as it was.
+     */
+    public abstract String inboxClaim(String table, boolean appendHistory);
+
+    /** Runs {@link #inboxClaim}; returns the record's attempts and max_attempts after it. */
+    public abstract int[] inboxExecuteClaim(Connection connection, PreparedStatement claim, String table, UUID id)
+            throws SQLException;
+
+    /**
+     * COMPLETED, fenced by the token. Parameters: result, result_format, http_status, http_headers, last_error,
+     * retention (ms), outcome, error, id, token.
+     */
+    public abstract String inboxComplete(String table);
+
+    /**
+     * FAILED or DEAD, fenced by the token. Parameters: status, last_error, delay (ms or null) twice, outcome, error,
+     * id, token.
+     */
+    public abstract String inboxFail(String table);
+
+    /** DEAD without a claim. Parameters: last_error, outcome, error, id. */
+    public abstract String inboxMarkDead(String table);
+
+    /** A DEAD record's new budget. Parameters: status, extra attempts, scheduled (boolean), id. */
+    public abstract String inboxReplay(String table);
+
+    /** Deletes up to {@code batch} COMPLETED records past their retention, skipping locked ones. */
+    public abstract int inboxPurgeExpired(Connection connection, String table, int batch) throws SQLException;
+
+    /** The columns of an inbox record for people ({@code InboxRecord}). */
+    public String inboxRecordColumns() {
+        return "id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts, next_attempt_at, locked_until, last_error, handler, result, http_status, created_at, "
+                + "updated_at, completed_at, expires_at, history";
+    }
+
+    /** The stored traceparent of a record. Parameter: id. */
+    public String inboxTraceparent(String table, String column) {
+        return "SELECT " + column + " FROM " + table + " WHERE id = ?";
+    }
+
+    /** Per scope: due, overdue (due longer than {@code overdueMillis}) and DEAD records. */
+    public abstract String inboxBacklog(String table, long overdueMillis);
+
+    /** The breaker row's columns, with {@code cooling}, {@code remaining_ms} and {@code probing} computed now. */
+    public abstract String inboxBreakerColumns();
+
+    /** Creates a scope's breaker row unless it exists. Parameter: scope. */
+    public abstract String inboxBreakerEnsure(String table);
+
+    /** Counts a transient failure; a CLOSED scope whose count reaches {@code threshold} opens for the cool-down. */
+    public abstract BreakerCount inboxBreakerFailed(Connection connection, String table, String scope, int threshold,
+            long coolDownMillis) throws SQLException;
+
+    /** Takes the probe. Parameters: token, lease (ms), scope. Run with {@link #inboxBreakerExecute}. */
+    public abstract String inboxBreakerTakeProbe(String table);
+
+    /** OPEN again after a failed probe. Parameters: cool-down (ms), scope, token. Run with {@link #inboxBreakerExecute}. */
+    public abstract String inboxBreakerReopen(String table);
+
+    /** Runs a breaker UPDATE of one scope; returns its failure count after it, or empty when no row changed. */
+    public abstract Optional<Integer> inboxBreakerExecute(Connection connection, PreparedStatement update,
+            String table, String scope) throws SQLException;
+
+    /** Inserts a step run. Parameters: scope, key, seq, name, status, attempt, result, error, duration (ms) twice. */
+    public abstract String inboxStepInsert(String table, boolean unique);
+
+    /** Runs {@link #inboxStepInsert}: false when a unique insert met a completed run of the step. */
+    public abstract boolean inboxStepExecuteInsert(PreparedStatement insert, boolean unique) throws SQLException;
+
+    /** Saves a record's progress row. Parameters: scope, key, attempt, done, total, cursor. */
+    public abstract String inboxStepSaveProgress(String table, int progressSeq);
+
+    /** Deletes up to {@code batch} step rows older than the retention whose record is gone. */
+    public abstract int inboxStepPurgeOrphans(Connection connection, String table, String inboxTable,
+            long retentionMillis, int batch) throws SQLException;
+    // -------------------------------------------------------------------------------------------- end of inbox
 
     @Override
     public String toString() {

@@ -1,12 +1,13 @@
 package dev.postbox.inbox.internal.breaker;
 
+import dev.postbox.common.internal.dialect.Dialect;
+import dev.postbox.inbox.internal.store.InboxDialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -19,17 +20,14 @@ import javax.sql.DataSource;
  */
 final class BreakerStore {
 
-    private static final String COLUMNS = "state, consecutive_failures, opened_at, open_until, opens, probes, "
-            + "(open_until IS NOT NULL AND open_until > clock_timestamp()) AS cooling, "
-            + "GREATEST(0, CEIL(EXTRACT(EPOCH FROM (open_until - clock_timestamp())) * 1000))::bigint AS remaining_ms, "
-            + "(probe_token IS NOT NULL AND probe_until > clock_timestamp()) AS probing";
-
     private final DataSource dataSource;
     private final String table;
+    private final InboxDialect dialect;
 
-    BreakerStore(DataSource dataSource, String table) {
+    BreakerStore(DataSource dataSource, String table, InboxDialect dialect) {
         this.dataSource = dataSource;
         this.table = table;
+        this.dialect = dialect;
     }
 
     String table() {
@@ -49,15 +47,18 @@ final class BreakerStore {
 
     /** Creates the scope's row (CLOSED) unless it exists. */
     void ensure(String scope) throws SQLException {
-        update("INSERT INTO " + table + " (scope) VALUES (?) ON CONFLICT (scope) DO NOTHING", scope);
+        update(d -> d.inboxBreakerEnsure(table), scope);
     }
 
     Optional<Row> read(String scope) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE scope = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scope);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + d.inboxBreakerColumns() + " FROM " + table
+                    + " WHERE scope = ?")) {
+                ps.setString(1, scope);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row(d, rs)) : Optional.empty();
+                }
             }
         }
     }
@@ -73,30 +74,15 @@ final class BreakerStore {
      * its own).
      */
     Counted failed(String scope, int threshold, Duration coolDown) throws SQLException {
-        String opens = "(state = 'CLOSED' AND consecutive_failures + 1 >= ?)";
-        String sql = "UPDATE " + table + " SET consecutive_failures = consecutive_failures + 1, "
-                + "state = CASE WHEN " + opens + " THEN 'OPEN' ELSE state END, "
-                + "opened_at = CASE WHEN " + opens + " THEN now() ELSE opened_at END, "
-                + "open_until = CASE WHEN " + opens + " THEN now() + ? * interval '1 millisecond' "
-                + "ELSE open_until END, "
-                + "opens = opens + CASE WHEN " + opens + " THEN 1 ELSE 0 END, updated_at = clock_timestamp() "
-                + "WHERE scope = ? RETURNING consecutive_failures, (state = 'OPEN' AND opened_at = now())";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, threshold);
-            ps.setInt(2, threshold);
-            ps.setInt(3, threshold);
-            ps.setLong(4, coolDown.toMillis());
-            ps.setInt(5, threshold);
-            ps.setString(6, scope);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Counted(rs.getInt(1), rs.getBoolean(2)) : new Counted(0, false);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            Dialect.BreakerCount n = dialect.of(c).inboxBreakerFailed(c, table, scope, threshold, coolDown.toMillis());
+            return new Counted(n.consecutiveFailures(), n.opened());
         }
     }
 
     /** A success in a CLOSED scope resets its count (no write when it is 0 already). */
     void succeeded(String scope) throws SQLException {
-        update("UPDATE " + table + " SET consecutive_failures = 0, updated_at = clock_timestamp() "
+        update(d -> "UPDATE " + table + " SET consecutive_failures = 0, updated_at = " + d.inboxNow() + " "
                 + "WHERE scope = ? AND state = 'CLOSED' AND consecutive_failures > 0", scope);
     }
 
@@ -107,67 +93,60 @@ final class BreakerStore {
      * @return the failure count, or empty when the probe was not taken
      */
     Optional<Integer> takeProbe(String scope, UUID token, Duration lease) throws SQLException {
-        String sql = "UPDATE " + table + " SET state = 'HALF_OPEN', probe_token = ?, probes = probes + 1, "
-                + "probe_until = clock_timestamp() + ? * interval '1 millisecond', updated_at = clock_timestamp() "
-                + "WHERE scope = ? AND state IN ('OPEN', 'HALF_OPEN') AND open_until <= clock_timestamp() "
-                + "AND (probe_token IS NULL OR probe_until <= clock_timestamp()) RETURNING consecutive_failures";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, token);
-            ps.setLong(2, lease.toMillis());
-            ps.setString(3, scope);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxBreakerTakeProbe(table))) {
+                d.bindUuid(ps, 1, token);
+                ps.setLong(2, lease.toMillis());
+                ps.setString(3, scope);
+                return d.inboxBreakerExecute(c, ps, table, scope);
             }
         }
     }
 
     /** The probe succeeded: CLOSED, count 0. @return false when the probe was not this token's any more */
     boolean closeAfterProbe(String scope, UUID token) throws SQLException {
-        return update("UPDATE " + table + " SET state = 'CLOSED', consecutive_failures = 0, open_until = NULL, "
-                + "probe_token = NULL, probe_until = NULL, updated_at = clock_timestamp() "
+        return update(d -> "UPDATE " + table + " SET state = 'CLOSED', consecutive_failures = 0, open_until = NULL, "
+                + "probe_token = NULL, probe_until = NULL, updated_at = " + d.inboxNow() + " "
                 + "WHERE scope = ? AND probe_token = ?", scope, token) == 1;
     }
 
     /** The probe failed: OPEN again for {@code coolDown}. @return the failure count, or empty (not our probe) */
     Optional<Integer> reopenAfterProbe(String scope, UUID token, Duration coolDown) throws SQLException {
-        String sql = "UPDATE " + table + " SET state = 'OPEN', consecutive_failures = consecutive_failures + 1, "
-                + "opened_at = clock_timestamp(), open_until = clock_timestamp() + ? * interval '1 millisecond', "
-                + "opens = opens + 1, probe_token = NULL, probe_until = NULL, updated_at = clock_timestamp() "
-                + "WHERE scope = ? AND probe_token = ? RETURNING consecutive_failures";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, coolDown.toMillis());
-            ps.setString(2, scope);
-            ps.setObject(3, token);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxBreakerReopen(table))) {
+                ps.setLong(1, coolDown.toMillis());
+                ps.setString(2, scope);
+                d.bindUuid(ps, 3, token);
+                return d.inboxBreakerExecute(c, ps, table, scope);
             }
         }
     }
 
     /** The probe told nothing (a definite failure, a duplicate): give it back, the next attempt probes. */
     void releaseProbe(String scope, UUID token) throws SQLException {
-        update("UPDATE " + table + " SET probe_token = NULL, probe_until = NULL, updated_at = clock_timestamp() "
-                + "WHERE scope = ? AND probe_token = ?", scope, token);
+        update(d -> "UPDATE " + table + " SET probe_token = NULL, probe_until = NULL, updated_at = " + d.inboxNow()
+                + " WHERE scope = ? AND probe_token = ?", scope, token);
     }
 
-    private int update(String sql, String scope, Object... more) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scope);
-            for (int i = 0; i < more.length; i++) {
-                ps.setObject(i + 2, more[i]);
+    private int update(java.util.function.Function<Dialect, String> sql, String scope, UUID... token)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(sql.apply(d))) {
+                ps.setString(1, scope);
+                for (int i = 0; i < token.length; i++) {
+                    d.bindUuid(ps, i + 2, token[i]);
+                }
+                return ps.executeUpdate();
             }
-            return ps.executeUpdate();
         }
     }
 
-    private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString("state"), rs.getInt("consecutive_failures"), instant(rs, "opened_at"),
-                instant(rs, "open_until"), rs.getLong("opens"), rs.getLong("probes"), rs.getBoolean("cooling"),
+    private static Row row(Dialect d, ResultSet rs) throws SQLException {
+        return new Row(rs.getString("state"), rs.getInt("consecutive_failures"), d.inboxInstant(rs, "opened_at"),
+                d.inboxInstant(rs, "open_until"), rs.getLong("opens"), rs.getLong("probes"), rs.getBoolean("cooling"),
                 rs.getLong("remaining_ms"), rs.getBoolean("probing"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 }

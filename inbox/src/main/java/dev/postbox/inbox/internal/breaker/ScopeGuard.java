@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.breaker;
 
+import dev.postbox.inbox.internal.store.InboxDialect;
 import dev.postbox.inbox.InboxScopeStatus;
 import dev.postbox.inbox.ScopeUnavailableException;
 import dev.postbox.inbox.internal.Transactions;
@@ -54,13 +55,13 @@ public final class ScopeGuard {
      * @param probeLease how long a probe may run before another instance may probe ({@code postbox.inbox.lease})
      */
     public ScopeGuard(DataSource dataSource, String table, Transactions tx, Function<String, ScopeLimits> config,
-            Duration probeLease) {
-        this(dataSource, table, tx, config, probeLease, System::nanoTime);
+            Duration probeLease, InboxDialect dialect) {
+        this(dataSource, table, tx, config, probeLease, System::nanoTime, dialect);
     }
 
     ScopeGuard(DataSource dataSource, String table, Transactions tx, Function<String, ScopeLimits> config,
-            Duration probeLease, RateLimiter.NanoClock clock) {
-        this.store = new BreakerStore(dataSource, table);
+            Duration probeLease, RateLimiter.NanoClock clock, InboxDialect dialect) {
+        this.store = new BreakerStore(dataSource, table, dialect);
         this.tx = tx;
         this.config = config;
         this.probeLease = probeLease;

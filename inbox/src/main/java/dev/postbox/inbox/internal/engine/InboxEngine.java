@@ -136,10 +136,11 @@ public final class InboxEngine {
      * @param crashWatch when a first delivery leaves a trace that survives a crash of this JVM
      * @param guard the scopes' circuit breakers and rate limits, asked before every handler call
      */
-    public InboxEngine(DataSource dataSource, String table, Transactions tx, Duration lease, DoubleSupplier random,
-            StepRunner steps, CrashWatch crashWatch, ScopeGuard guard) {
-        this.store = new InboxStore(dataSource, table);
-        this.queries = new InboxQueries(dataSource, table);
+    public InboxEngine(DataSource dataSource, String table, dev.postbox.inbox.internal.store.InboxDialect dialect,
+            Transactions tx, Duration lease, DoubleSupplier random, StepRunner steps, CrashWatch crashWatch,
+            ScopeGuard guard) {
+        this.store = new InboxStore(dataSource, table, dialect);
+        this.queries = new InboxQueries(dataSource, table, dialect);
         this.tx = tx;
         this.lease = lease;
         this.random = random;

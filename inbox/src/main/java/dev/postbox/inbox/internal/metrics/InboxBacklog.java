@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import dev.postbox.inbox.internal.store.InboxDialect;
 import javax.sql.DataSource;
 
 /**
@@ -33,22 +34,18 @@ public final class InboxBacklog {
 
     private final DataSource dataSource;
     private final Transactions tx;
-    private final String sql;
+    private final String table;
+    private final InboxDialect dialect;
     private Map<String, Counts> last = Map.of();
     private long readAtNanos;
     private boolean read;
 
     /** @param table an already validated table name */
-    public InboxBacklog(DataSource dataSource, Transactions tx, String table) {
+    public InboxBacklog(DataSource dataSource, Transactions tx, String table, InboxDialect dialect) {
         this.dataSource = dataSource;
         this.tx = tx;
-        String dueAt = "CASE WHEN status = 'IN_PROGRESS' THEN locked_until ELSE next_attempt_at END";
-        this.sql = "SELECT scope, "
-                + "count(*) FILTER (WHERE status <> 'DEAD' AND " + dueAt + " <= clock_timestamp()), "
-                + "count(*) FILTER (WHERE status <> 'DEAD' AND " + dueAt + " <= clock_timestamp() - "
-                + OVERDUE_AFTER.toMillis() + " * interval '1 millisecond'), "
-                + "count(*) FILTER (WHERE status = 'DEAD') "
-                + "FROM " + table + " WHERE status IN ('RECEIVED', 'FAILED', 'IN_PROGRESS', 'DEAD') GROUP BY scope";
+        this.table = table;
+        this.dialect = dialect;
     }
 
     /** The backlog of {@code scope} (zeros when it has none). */
@@ -75,7 +72,8 @@ public final class InboxBacklog {
 
     private Map<String, Counts> query() throws Exception {
         Map<String, Counts> counts = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.of(c).inboxBacklog(table, OVERDUE_AFTER.toMillis()));
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 counts.put(rs.getString(1), new Counts(rs.getLong(2), rs.getLong(3), rs.getLong(4)));

@@ -27,8 +27,8 @@ public final class StepRunner {
 
     /** @param table the step table; @param inboxTable the inbox table (both already validated) */
     public StepRunner(javax.sql.DataSource dataSource, String table, String inboxTable, Transactions tx,
-            Jsonb jsonb) {
-        this.store = new StepStore(dataSource, table, inboxTable);
+            Jsonb jsonb, dev.postbox.inbox.internal.store.InboxDialect dialect) {
+        this.store = new StepStore(dataSource, table, inboxTable, dialect);
         this.tx = tx;
         this.jsonb = jsonb;
         this.table = table;

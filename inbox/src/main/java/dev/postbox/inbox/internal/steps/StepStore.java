@@ -1,12 +1,13 @@
 package dev.postbox.inbox.internal.steps;
 
+import dev.postbox.common.internal.dialect.Dialect;
+import dev.postbox.inbox.internal.store.InboxDialect;
 import dev.postbox.inbox.InboxProgress;
 import dev.postbox.inbox.InboxStep;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +30,14 @@ public final class StepStore {
     private final DataSource dataSource;
     private final String table;
     private final String inboxTable;
+    private final InboxDialect dialect;
 
     /** @param table the step table; @param inboxTable the inbox table (both already validated) */
-    public StepStore(DataSource dataSource, String table, String inboxTable) {
+    public StepStore(DataSource dataSource, String table, String inboxTable, InboxDialect dialect) {
         this.dataSource = dataSource;
         this.table = table;
         this.inboxTable = inboxTable;
+        this.dialect = dialect;
     }
 
     /** A completed step: its name and stored result. */
@@ -75,36 +78,29 @@ public final class StepStore {
 
     private boolean insert(String scope, String key, int seq, String name, String status, int attempt,
             String result, String error, Duration duration, boolean unique) throws SQLException {
-        String sql = "INSERT INTO " + table + " (scope, idempotency_key, seq, name, status, attempt, result, error, "
-                + "started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                + "clock_timestamp() - ? * interval '1 millisecond', ?)"
-                + (unique ? " ON CONFLICT (scope, idempotency_key, seq) WHERE status <> 'FAILED' DO NOTHING" : "");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scope);
-            ps.setString(2, key);
-            ps.setInt(3, seq);
-            ps.setString(4, name);
-            ps.setString(5, status);
-            ps.setInt(6, attempt);
-            ps.setString(7, result);
-            ps.setString(8, error);
-            ps.setLong(9, duration.toMillis());
-            ps.setLong(10, duration.toMillis());
-            return ps.executeUpdate() == 1;
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxStepInsert(table, unique))) {
+                ps.setString(1, scope);
+                ps.setString(2, key);
+                ps.setInt(3, seq);
+                ps.setString(4, name);
+                ps.setString(5, status);
+                ps.setInt(6, attempt);
+                ps.setString(7, result);
+                ps.setString(8, error);
+                ps.setLong(9, duration.toMillis());
+                ps.setLong(10, duration.toMillis());
+                return d.inboxStepExecuteInsert(ps, unique);
+            }
         }
     }
 
     /** Saves progress (done and total) or a cursor, whichever is not null, keeping the other as it was. */
     void saveProgress(String scope, String key, int attempt, Long done, Long total, String cursor)
             throws SQLException {
-        String sql = "INSERT INTO " + table + " AS s (scope, idempotency_key, seq, name, status, attempt, done, total, "
-                + "cursor_value, started_at, duration_ms) VALUES (?, ?, " + PROGRESS_SEQ
-                + ", 'progress', 'PROGRESS', ?, ?, ?, ?, clock_timestamp(), 0) "
-                + "ON CONFLICT (scope, idempotency_key, seq) WHERE status <> 'FAILED' DO UPDATE SET "
-                + "attempt = EXCLUDED.attempt, started_at = EXCLUDED.started_at, "
-                + "done = COALESCE(EXCLUDED.done, s.done), total = COALESCE(EXCLUDED.total, s.total), "
-                + "cursor_value = COALESCE(EXCLUDED.cursor_value, s.cursor_value)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.of(c).inboxStepSaveProgress(table, PROGRESS_SEQ))) {
             ps.setString(1, scope);
             ps.setString(2, key);
             ps.setInt(3, attempt);
@@ -134,7 +130,7 @@ public final class StepStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     steps.add(new InboxStep(rs.getInt("seq"), rs.getString("name"), rs.getString("status"),
-                            rs.getInt("attempt"), rs.getTimestamp("started_at").toInstant(),
+                            rs.getInt("attempt"), dialect.of(c).inboxInstant(rs, "started_at"),
                             Duration.ofMillis(rs.getLong("duration_ms")), rs.getString("result"),
                             rs.getString("error")));
                 }
@@ -154,10 +150,10 @@ public final class StepStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                Timestamp at = rs.getTimestamp("started_at");
+                java.time.Instant at = dialect.of(c).inboxInstant(rs, "started_at");
                 return Optional.of(new InboxProgress(rs.getObject("done", Long.class),
                         rs.getObject("total", Long.class), rs.getString("cursor_value"), rs.getInt("attempt"),
-                        at.toInstant()));
+                        at));
             }
         }
     }
@@ -170,14 +166,8 @@ public final class StepStore {
      * @return rows deleted
      */
     public int purgeOrphans(Duration retention, int batch) throws SQLException {
-        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT s.id FROM " + table + " s WHERE s.started_at < "
-                + "clock_timestamp() - ? * interval '1 millisecond' AND NOT EXISTS (SELECT 1 FROM " + inboxTable
-                + " r WHERE r.scope = s.scope AND r.idempotency_key = s.idempotency_key) LIMIT ? "
-                + "FOR UPDATE SKIP LOCKED)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, retention.toMillis());
-            ps.setInt(2, batch);
-            return ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            return dialect.of(c).inboxStepPurgeOrphans(c, table, inboxTable, retention.toMillis(), batch);
         }
     }
 }

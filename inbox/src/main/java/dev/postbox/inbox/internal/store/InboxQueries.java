@@ -1,5 +1,6 @@
 package dev.postbox.inbox.internal.store;
 
+import dev.postbox.common.internal.dialect.Dialect;
 import dev.postbox.inbox.InboxAttempt;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxRecord;
@@ -13,7 +14,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -29,31 +29,29 @@ import javax.sql.DataSource;
  */
 public final class InboxQueries {
 
-    private static final String RECORD_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
-            + "max_attempts, next_attempt_at, locked_until, last_error, handler, result, http_status, created_at, "
-            + "updated_at, completed_at, expires_at, history";
-
     private final DataSource dataSource;
     private final String table;
+    private final InboxDialect dialect;
 
     /** @param table an already validated table name */
-    public InboxQueries(DataSource dataSource, String table) {
+    public InboxQueries(DataSource dataSource, String table, InboxDialect dialect) {
         this.dataSource = dataSource;
         this.table = table;
+        this.dialect = dialect;
     }
 
     public Optional<InboxRecord> find(UUID id) throws SQLException {
-        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE id = ?", List.of(id))
+        return queryRecords(d -> "SELECT " + d.inboxRecordColumns() + " FROM " + table + " WHERE id = ?", List.of(id))
                 .stream().findFirst();
     }
 
     public Optional<InboxRecord> find(String scope, String key) throws SQLException {
-        return queryRecords("SELECT " + RECORD_COLUMNS + " FROM " + table
+        return queryRecords(d -> "SELECT " + d.inboxRecordColumns() + " FROM " + table
                 + " WHERE scope = ? AND idempotency_key = ?", List.of(scope, key)).stream().findFirst();
     }
 
     public List<InboxRecord> list(InboxHistory.Filter filter) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS + " FROM " + table + " WHERE true");
+        StringBuilder sql = new StringBuilder(" FROM " + table + " WHERE true");
         List<Object> params = new ArrayList<>();
         if (filter.scope() != null) {
             sql.append(" AND scope = ?");
@@ -71,50 +69,61 @@ public final class InboxQueries {
         }
         if (filter.from() != null) {
             sql.append(" AND created_at >= ?");
-            params.add(Timestamp.from(filter.from()));
+            params.add(filter.from());
         }
         if (filter.to() != null) {
             sql.append(" AND created_at < ?");
-            params.add(Timestamp.from(filter.to()));
+            params.add(filter.to());
         }
         sql.append(" ORDER BY created_at DESC, id LIMIT ").append(filter.limit());
-        return queryRecords(sql.toString(), params);
+        return queryRecords(d -> "SELECT " + d.inboxRecordColumns() + sql, params);
     }
 
-    private List<InboxRecord> queryRecords(String sql, List<Object> params) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            List<InboxRecord> records = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    records.add(mapRecord(rs));
+    private List<InboxRecord> queryRecords(java.util.function.Function<Dialect, String> sql, List<Object> params)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(sql.apply(d))) {
+                for (int i = 0; i < params.size(); i++) {
+                    Object p = params.get(i);
+                    if (p instanceof Instant instant) {
+                        d.inboxBindInstant(ps, i + 1, instant);
+                    } else if (p instanceof UUID id) {
+                        d.bindUuid(ps, i + 1, id);
+                    } else {
+                        ps.setObject(i + 1, p);
+                    }
                 }
+                List<InboxRecord> records = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        records.add(mapRecord(d, rs));
+                    }
+                }
+                return records;
             }
-            return records;
         }
     }
 
-    private static InboxRecord mapRecord(ResultSet rs) throws SQLException {
+    private static InboxRecord mapRecord(Dialect d, ResultSet rs) throws SQLException {
         return new InboxRecord(
-                rs.getObject("id", UUID.class),
+                d.inboxUuid(rs, "id"),
                 rs.getString("scope"),
                 rs.getString("idempotency_key"),
                 rs.getString("fingerprint"),
                 InboxStatus.valueOf(rs.getString("status")),
                 rs.getInt("attempts"),
                 rs.getInt("max_attempts"),
-                instant(rs, "next_attempt_at"),
-                instant(rs, "locked_until"),
+                d.inboxInstant(rs, "next_attempt_at"),
+                d.inboxInstant(rs, "locked_until"),
                 rs.getString("last_error"),
                 rs.getString("handler"),
                 rs.getString("result"),
                 (Integer) rs.getObject("http_status"),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"),
-                instant(rs, "completed_at"),
-                instant(rs, "expires_at"),
+                d.inboxInstant(rs, "created_at"),
+                d.inboxInstant(rs, "updated_at"),
+                d.inboxInstant(rs, "completed_at"),
+                d.inboxInstant(rs, "expires_at"),
                 parseHistory(rs.getString("history")));
     }
 
@@ -142,7 +151,4 @@ public final class InboxQueries {
         return v instanceof JsonString s ? s.getString() : null;
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        return InboxStore.instant(rs, column);
-    }
 }

@@ -2,6 +2,7 @@ package dev.postbox.inbox.internal.store;
 
 import dev.postbox.inbox.InboxStatus;
 import dev.postbox.common.internal.Failures;
+import dev.postbox.common.internal.dialect.Dialect;
 import dev.postbox.common.internal.Jsonp;
 import dev.postbox.inbox.internal.json.CanonicalJson;
 import jakarta.json.JsonString;
@@ -12,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,39 +23,29 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The write side of the inbox table on PostgreSQL: the statements that insert, lock, claim, complete, fail, replay
+ * The write side of the inbox table: the statements that insert, lock, claim, complete, fail, replay
  * and purge records. Only {@code InboxEngine} uses it, and it alone decides which status a record moves to and in
  * which transaction; every method here does its work on the data source's connection of the current transaction.
- * Times are the database's ({@code clock_timestamp()}), so instances with skewed clocks agree on leases and due
+ * Statements come from the {@link Dialect}. Times are the database's ({@code clock_timestamp()} on PostgreSQL),
+ * so instances with skewed clocks agree on leases and due
  * retries. Reads for people (find, list, history) are {@link InboxQueries}.
  */
 public final class InboxStore {
 
     static final int MAX_ERROR = 2000;
-    /** Seed of the key hash for advisory locks, so Postbox's lock keys differ from other users' of hashtextextended. */
-    private static final int LOCK_SEED = 0x50b0;
     static final int MAX_HISTORY_ERROR = 500;
-
-    private static final String ROW_COLUMNS = "id, scope, idempotency_key, fingerprint, status, attempts, "
-            + "max_attempts, next_attempt_at, claim_token, last_error, handler, arguments, result, result_format, "
-            + "http_status, http_headers, "
-            + "(locked_until IS NOT NULL AND locked_until > clock_timestamp()) AS lease_live, "
-            + "(next_attempt_at IS NULL OR next_attempt_at <= clock_timestamp()) AS due";
-
-    /** Appends one finished attempt to the history; parameters: outcome, error. */
-    private static final String APPEND_HISTORY = "history = history || jsonb_build_array(jsonb_build_object("
-            + "'attempt', attempts, 'startedAt', started_at, 'endedAt', clock_timestamp(), "
-            + "'outcome', ?::text, 'error', ?::text))";
 
     private final DataSource dataSource;
     private final String table;
     private final TraceColumn traceColumn;
+    private final InboxDialect dialect;
 
     /** @param table an already validated table name */
-    public InboxStore(DataSource dataSource, String table) {
+    public InboxStore(DataSource dataSource, String table, InboxDialect dialect) {
         this.dataSource = dataSource;
         this.table = table;
         this.traceColumn = new TraceColumn(table);
+        this.dialect = dialect;
     }
 
     public String table() {
@@ -68,19 +58,16 @@ public final class InboxStore {
      * @return true when inserted, false when the key exists already (nothing changed)
      */
     public boolean insertClaimed(NewRecord r, UUID token, Duration lease) throws SQLException {
-        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, locked_until, claim_token, started_at, handler, arguments%s) "
-                + "VALUES (?, ?, ?, ?, 'IN_PROGRESS', 1, ?, clock_timestamp() + ? * interval '1 millisecond', ?, "
-                + "clock_timestamp(), ?, ?%s) ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
-            int i = newRecord(ps, r);
-            ps.setLong(i++, lease.toMillis());
-            ps.setObject(i++, token);
-            ps.setString(i++, r.handler());
-            ps.setString(i, r.arguments());
-            traceparent(ps, i + 1, r, c);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(traced(d.inboxInsertClaimed(table), r, c))) {
+                int i = newRecord(d, ps, r);
+                ps.setLong(i++, lease.toMillis());
+                d.bindUuid(ps, i++, token);
+                ps.setString(i++, r.handler());
+                ps.setString(i, r.arguments());
+                traceparent(ps, i + 1, r, c);
+                return d.inboxExecuteInsert(ps, r.id());
             }
         }
     }
@@ -93,28 +80,10 @@ public final class InboxStore {
      * this transaction ends, so no uncommitted "in progress" row is needed to detect it (see {@code InboxEngine}).
      */
     public KeyPeek lockKeyAndFind(String scope, String key) throws SQLException {
-        String sql = "SELECT pg_try_advisory_xact_lock(hashtextextended(?, " + LOCK_SEED + ")), "
-                + "transaction_timestamp(); SELECT " + ROW_COLUMNS + " FROM " + table
-                + " WHERE scope = ? AND idempotency_key = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scope + '\u001f' + key);
-            ps.setString(2, scope);
-            ps.setString(3, key);
-            ps.execute();
-            boolean locked;
-            Instant started;
-            try (ResultSet rs = ps.getResultSet()) {
-                rs.next();
-                locked = rs.getBoolean(1);
-                started = rs.getObject(2, OffsetDateTime.class).toInstant();
-            }
-            if (!ps.getMoreResults()) {
-                throw new SQLException("expected the record query's result after the key lock");
-            }
-            try (ResultSet rs = ps.getResultSet()) {
-                Optional<InboxRow> row = rs.next() ? Optional.of(mapRow(rs)) : Optional.empty();
-                return new KeyPeek(locked, row, started);
-            }
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            return d.inboxLockKeyAndFind(c, table, scope, key, (locked, started, row) ->
+                    new KeyPeek(locked, row == null ? Optional.empty() : Optional.of(mapRow(d, row)), started));
         }
     }
 
@@ -125,10 +94,8 @@ public final class InboxStore {
      * concurrently.
      */
     public void lockKey(String scope, String key) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT pg_advisory_xact_lock(hashtextextended(?, " + LOCK_SEED + "))")) {
-            ps.setString(1, scope + '\u001f' + key);
-            ps.execute();
+        try (Connection c = dataSource.getConnection()) {
+            dialect.of(c).inboxLockKey(c, table, scope, key);
         }
     }
 
@@ -149,34 +116,27 @@ public final class InboxStore {
      */
     public boolean insertCompleted(NewRecord r, StoredResult result, Duration retention, Instant startedAt,
             String error) throws SQLException {
-        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, started_at, handler, arguments, result, result_format, http_status, http_headers, "
-                + "completed_at, expires_at, last_error, history%s) VALUES (?, ?, ?, ?, 'COMPLETED', 1, ?, ?, ?, ?, ?, "
-                + "?, ?, ?::jsonb, clock_timestamp(), clock_timestamp() + ? * interval '1 millisecond', ?, "
-                + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
-                + "'endedAt', clock_timestamp(), 'outcome', 'COMPLETED', 'error', ?::text))%s) "
-                + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
-            int i = newRecord(ps, r);
-            OffsetDateTime started = startedAt.atOffset(java.time.ZoneOffset.UTC);
-            ps.setObject(i++, started);
-            ps.setString(i++, r.handler());
-            ps.setString(i++, r.arguments());
-            ps.setString(i++, result.body());
-            ps.setString(i++, result.format());
-            if (result.httpStatus() == null) {
-                ps.setNull(i++, Types.INTEGER);
-            } else {
-                ps.setInt(i++, result.httpStatus());
-            }
-            ps.setString(i++, result.headers().isEmpty() ? null : headersJson(result.headers()));
-            ps.setLong(i++, retention.toMillis());
-            ps.setString(i++, Failures.shorten(error, MAX_ERROR));
-            ps.setObject(i++, started);
-            ps.setString(i, Failures.shorten(error, MAX_HISTORY_ERROR));
-            traceparent(ps, i + 1, r, c);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(traced(d.inboxInsertCompleted(table), r, c))) {
+                int i = newRecord(d, ps, r);
+                d.inboxBindInstant(ps, i++, startedAt);
+                ps.setString(i++, r.handler());
+                ps.setString(i++, r.arguments());
+                ps.setString(i++, result.body());
+                ps.setString(i++, result.format());
+                if (result.httpStatus() == null) {
+                    ps.setNull(i++, Types.INTEGER);
+                } else {
+                    ps.setInt(i++, result.httpStatus());
+                }
+                ps.setString(i++, result.headers().isEmpty() ? null : headersJson(result.headers()));
+                ps.setLong(i++, retention.toMillis());
+                ps.setString(i++, Failures.shorten(error, MAX_ERROR));
+                d.inboxBindInstant(ps, i++, startedAt);
+                ps.setString(i, Failures.shorten(error, MAX_HISTORY_ERROR));
+                traceparent(ps, i + 1, r, c);
+                return d.inboxExecuteInsert(ps, r.id());
             }
         }
     }
@@ -189,35 +149,28 @@ public final class InboxStore {
      */
     public boolean insertFailed(NewRecord r, Instant startedAt, String error, Duration retryDelay, boolean dead)
             throws SQLException {
-        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, started_at, handler, arguments, last_error, next_attempt_at, history%s) "
-                + "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, CASE WHEN ?::bigint IS NULL THEN NULL "
-                + "ELSE clock_timestamp() + ?::bigint * interval '1 millisecond' END, "
-                + "jsonb_build_array(jsonb_build_object('attempt', 1, 'startedAt', ?::timestamptz, "
-                + "'endedAt', clock_timestamp(), 'outcome', ?::text, 'error', ?::text))%s) "
-                + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
-            String status = dead ? "DEAD" : "FAILED";
-            OffsetDateTime started = startedAt.atOffset(java.time.ZoneOffset.UTC);
-            Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
-            ps.setObject(1, r.id());
-            ps.setString(2, r.scope());
-            ps.setString(3, r.key());
-            ps.setString(4, r.fingerprint());
-            ps.setString(5, status);
-            ps.setInt(6, r.maxAttempts());
-            ps.setObject(7, started);
-            ps.setString(8, r.handler());
-            ps.setString(9, r.arguments());
-            ps.setString(10, Failures.shorten(error, MAX_ERROR));
-            ps.setObject(11, delay, Types.BIGINT);
-            ps.setObject(12, delay, Types.BIGINT);
-            ps.setObject(13, started);
-            ps.setString(14, status);
-            ps.setString(15, Failures.shorten(error, MAX_HISTORY_ERROR));
-            traceparent(ps, 16, r, c);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(traced(d.inboxInsertFailed(table), r, c))) {
+                String status = dead ? "DEAD" : "FAILED";
+                Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
+                d.bindUuid(ps, 1, r.id());
+                ps.setString(2, r.scope());
+                ps.setString(3, r.key());
+                ps.setString(4, r.fingerprint());
+                ps.setString(5, status);
+                ps.setInt(6, r.maxAttempts());
+                d.inboxBindInstant(ps, 7, startedAt);
+                ps.setString(8, r.handler());
+                ps.setString(9, r.arguments());
+                ps.setString(10, Failures.shorten(error, MAX_ERROR));
+                ps.setObject(11, delay, Types.BIGINT);
+                ps.setObject(12, delay, Types.BIGINT);
+                d.inboxBindInstant(ps, 13, startedAt);
+                ps.setString(14, status);
+                ps.setString(15, Failures.shorten(error, MAX_HISTORY_ERROR));
+                traceparent(ps, 16, r, c);
+                return d.inboxExecuteInsert(ps, r.id());
             }
         }
     }
@@ -240,8 +193,8 @@ public final class InboxStore {
     }
 
     /** Sets id, scope, key, fingerprint (1-4) and max_attempts (5); returns the next parameter index. */
-    private static int newRecord(PreparedStatement ps, NewRecord r) throws SQLException {
-        ps.setObject(1, r.id());
+    private static int newRecord(Dialect d, PreparedStatement ps, NewRecord r) throws SQLException {
+        d.bindUuid(ps, 1, r.id());
         ps.setString(2, r.scope());
         ps.setString(3, r.key());
         ps.setString(4, r.fingerprint());
@@ -251,37 +204,35 @@ public final class InboxStore {
 
     /** Inserts the record of a new key as RECEIVED, due now. @return false when the key exists already. */
     public boolean insertReceived(NewRecord r) throws SQLException {
-        String sql = "INSERT INTO " + table + " (id, scope, idempotency_key, fingerprint, status, attempts, "
-                + "max_attempts, next_attempt_at, handler, arguments%s) "
-                + "VALUES (?, ?, ?, ?, 'RECEIVED', 0, ?, clock_timestamp(), ?, ?%s) "
-                + "ON CONFLICT (scope, idempotency_key) DO NOTHING RETURNING id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(traced(sql, r, c))) {
-            int i = newRecord(ps, r);
-            ps.setString(i++, r.handler());
-            ps.setString(i, r.arguments());
-            traceparent(ps, i + 1, r, c);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(traced(d.inboxInsertReceived(table), r, c))) {
+                int i = newRecord(d, ps, r);
+                ps.setString(i++, r.handler());
+                ps.setString(i, r.arguments());
+                traceparent(ps, i + 1, r, c);
+                return d.inboxExecuteInsert(ps, r.id());
             }
         }
     }
 
     /** Reads and row-locks the record of a key until the end of the transaction. */
     public Optional<InboxRow> lockByKey(String scope, String key) throws SQLException {
-        String sql = "SELECT " + ROW_COLUMNS + " FROM " + table + " WHERE scope = ? AND idempotency_key = ? FOR UPDATE";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scope);
-            ps.setString(2, key);
-            return readRow(ps);
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            return d.inboxLockByKey(c, table, scope, key,
+                    row -> row == null ? Optional.empty() : Optional.of(mapRow(d, row)));
         }
     }
 
     /** Reads and row-locks a record by id. */
     public Optional<InboxRow> lockById(UUID id) throws SQLException {
-        String sql = "SELECT " + ROW_COLUMNS + " FROM " + table + " WHERE id = ? FOR UPDATE";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, id);
-            return readRow(ps);
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxLockById(table))) {
+                d.bindUuid(ps, 1, id);
+                return readRow(d, ps);
+            }
         }
     }
 
@@ -292,28 +243,30 @@ public final class InboxStore {
      */
     public List<InboxRow> lockDue(Collection<String> handlers, int limit) throws SQLException {
         // two queries rather than one OR, so that each uses its partial index (due retries, expired leases)
-        List<InboxRow> rows = lockWhere(handlers, limit, "status IN ('RECEIVED', 'FAILED') "
-                + "AND next_attempt_at <= clock_timestamp() ORDER BY next_attempt_at");
+        List<InboxRow> rows = lockWhere(handlers, limit, false);
         if (rows.size() < limit) {
-            rows.addAll(lockWhere(handlers, limit - rows.size(), "status = 'IN_PROGRESS' "
-                    + "AND locked_until < clock_timestamp() ORDER BY locked_until"));
+            rows.addAll(lockWhere(handlers, limit - rows.size(), true));
         }
         return rows;
     }
 
-    private List<InboxRow> lockWhere(Collection<String> handlers, int limit, String condition) throws SQLException {
-        String sql = "SELECT " + ROW_COLUMNS + " FROM " + table + " WHERE handler = ANY (?) AND " + condition
-                + " LIMIT ? FOR UPDATE SKIP LOCKED";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("varchar", handlers.toArray()));
-            ps.setInt(2, limit);
-            List<InboxRow> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(mapRow(rs));
+    private List<InboxRow> lockWhere(Collection<String> handlers, int limit, boolean expiredLeases)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            String sql = expiredLeases ? d.inboxLockExpiredLeases(table, handlers.size())
+                    : d.inboxLockDueRetries(table, handlers.size());
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = d.inboxBindHandlers(c, ps, handlers);
+                ps.setInt(i, limit);
+                List<InboxRow> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(mapRow(d, rs));
+                    }
                 }
+                return rows;
             }
-            return rows;
         }
     }
 
@@ -322,26 +275,21 @@ public final class InboxStore {
      * record was IN_PROGRESS (its worker vanished), that attempt is recorded as LEASE_EXPIRED first.
      */
     public Claim claim(InboxRow row, UUID token, Duration lease) throws SQLException {
-        String history = row.status() == InboxStatus.IN_PROGRESS ? ", " + APPEND_HISTORY : "";
-        String sql = "UPDATE " + table + " SET status = 'IN_PROGRESS', attempts = attempts + 1, "
-                + "claim_token = ?, locked_until = clock_timestamp() + ? * interval '1 millisecond', "
-                + "started_at = clock_timestamp(), next_attempt_at = NULL, updated_at = clock_timestamp()" + history
-                + " WHERE id = ? RETURNING attempts, max_attempts";
-        // history must be appended with the old started_at/attempts: PostgreSQL evaluates SET expressions
-        // against the old row, so one statement does both
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setObject(i++, token);
-            ps.setLong(i++, lease.toMillis());
-            if (!history.isEmpty()) {
-                ps.setString(i++, "LEASE_EXPIRED");
-                ps.setString(i++, "the worker's lease expired before it finished (crash, restart or a "
-                        + "handler slower than postbox.inbox.lease); taken over");
-            }
-            ps.setObject(i, row.id());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Claim(row.id(), token, rs.getInt(1), rs.getInt(2), row.handler(), row.arguments());
+        boolean history = row.status() == InboxStatus.IN_PROGRESS;
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxClaim(table, history))) {
+                int i = 1;
+                d.bindUuid(ps, i++, token);
+                ps.setLong(i++, lease.toMillis());
+                if (history) {
+                    ps.setString(i++, "LEASE_EXPIRED");
+                    ps.setString(i++, "the worker's lease expired before it finished (crash, restart or a "
+                            + "handler slower than postbox.inbox.lease); taken over");
+                }
+                d.bindUuid(ps, i, row.id());
+                int[] attempts = d.inboxExecuteClaim(c, ps, table, row.id());
+                return new Claim(row.id(), token, attempts[0], attempts[1], row.handler(), row.arguments());
             }
         }
     }
@@ -357,27 +305,25 @@ public final class InboxStore {
     /** As {@link #complete(UUID, UUID, StoredResult, Duration)}, with a note for {@code last_error} and history. */
     public boolean complete(UUID id, UUID token, StoredResult result, Duration retention, String error)
             throws SQLException {
-        String sql = "UPDATE " + table + " SET status = 'COMPLETED', result = ?, result_format = ?, http_status = ?, "
-                + "http_headers = ?::jsonb, claim_token = NULL, locked_until = NULL, next_attempt_at = NULL, "
-                + "last_error = ?, completed_at = clock_timestamp(), updated_at = clock_timestamp(), "
-                + "expires_at = clock_timestamp() + ? * interval '1 millisecond', " + APPEND_HISTORY
-                + " WHERE id = ? AND claim_token = ? AND status = 'IN_PROGRESS'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, result.body());
-            ps.setString(2, result.format());
-            if (result.httpStatus() == null) {
-                ps.setNull(3, Types.INTEGER);
-            } else {
-                ps.setInt(3, result.httpStatus());
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxComplete(table))) {
+                ps.setString(1, result.body());
+                ps.setString(2, result.format());
+                if (result.httpStatus() == null) {
+                    ps.setNull(3, Types.INTEGER);
+                } else {
+                    ps.setInt(3, result.httpStatus());
+                }
+                ps.setString(4, result.headers().isEmpty() ? null : headersJson(result.headers()));
+                ps.setString(5, Failures.shorten(error, MAX_ERROR));
+                ps.setLong(6, retention.toMillis());
+                ps.setString(7, "COMPLETED");
+                ps.setString(8, Failures.shorten(error, MAX_HISTORY_ERROR));
+                d.bindUuid(ps, 9, id);
+                d.bindUuid(ps, 10, token);
+                return ps.executeUpdate() == 1;
             }
-            ps.setString(4, result.headers().isEmpty() ? null : headersJson(result.headers()));
-            ps.setString(5, Failures.shorten(error, MAX_ERROR));
-            ps.setLong(6, retention.toMillis());
-            ps.setString(7, "COMPLETED");
-            ps.setString(8, Failures.shorten(error, MAX_HISTORY_ERROR));
-            ps.setObject(9, id);
-            ps.setObject(10, token);
-            return ps.executeUpdate() == 1;
         }
     }
 
@@ -388,37 +334,35 @@ public final class InboxStore {
      * @return false when another worker took the record over meanwhile (nothing changed)
      */
     public boolean fail(UUID id, UUID token, String error, Duration retryDelay, boolean dead) throws SQLException {
-        String sql = "UPDATE " + table + " SET status = ?, last_error = ?, claim_token = NULL, locked_until = NULL, "
-                + "next_attempt_at = CASE WHEN ?::bigint IS NULL THEN NULL "
-                + "ELSE clock_timestamp() + ?::bigint * interval '1 millisecond' END, "
-                + "updated_at = clock_timestamp(), " + APPEND_HISTORY
-                + " WHERE id = ? AND claim_token = ? AND status = 'IN_PROGRESS'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            String status = dead ? "DEAD" : "FAILED";
-            ps.setString(1, status);
-            ps.setString(2, Failures.shorten(error, MAX_ERROR));
-            Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
-            ps.setObject(3, delay, Types.BIGINT);
-            ps.setObject(4, delay, Types.BIGINT);
-            ps.setString(5, status);
-            ps.setString(6, Failures.shorten(error, MAX_HISTORY_ERROR));
-            ps.setObject(7, id);
-            ps.setObject(8, token);
-            return ps.executeUpdate() == 1;
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxFail(table))) {
+                String status = dead ? "DEAD" : "FAILED";
+                ps.setString(1, status);
+                ps.setString(2, Failures.shorten(error, MAX_ERROR));
+                Long delay = dead || retryDelay == null ? null : retryDelay.toMillis();
+                ps.setObject(3, delay, Types.BIGINT);
+                ps.setObject(4, delay, Types.BIGINT);
+                ps.setString(5, status);
+                ps.setString(6, Failures.shorten(error, MAX_HISTORY_ERROR));
+                d.bindUuid(ps, 7, id);
+                d.bindUuid(ps, 8, token);
+                return ps.executeUpdate() == 1;
+            }
         }
     }
 
     /** Marks a locked record DEAD without a claim (a crashed worker's record whose attempts are used up). */
     public void markDead(UUID id, String reason) throws SQLException {
-        String sql = "UPDATE " + table + " SET status = 'DEAD', last_error = ?, claim_token = NULL, "
-                + "locked_until = NULL, next_attempt_at = NULL, updated_at = clock_timestamp(), " + APPEND_HISTORY
-                + " WHERE id = ?";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, Failures.shorten(reason, MAX_ERROR));
-            ps.setString(2, "LEASE_EXPIRED");
-            ps.setString(3, Failures.shorten(reason, MAX_HISTORY_ERROR));
-            ps.setObject(4, id);
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxMarkDead(table))) {
+                ps.setString(1, Failures.shorten(reason, MAX_ERROR));
+                ps.setString(2, "LEASE_EXPIRED");
+                ps.setString(3, Failures.shorten(reason, MAX_HISTORY_ERROR));
+                d.bindUuid(ps, 4, id);
+                ps.executeUpdate();
+            }
         }
     }
 
@@ -427,63 +371,52 @@ public final class InboxStore {
      * FAILED waiting for the sender's next delivery. A REPLAY entry goes into the history.
      */
     public boolean replay(UUID id, int extraAttempts, boolean scheduled) throws SQLException {
-        String sql = "UPDATE " + table + " SET status = ?, max_attempts = attempts + ?, "
-                + "next_attempt_at = CASE WHEN ? THEN clock_timestamp() ELSE NULL END, updated_at = clock_timestamp(), "
-                + "history = history || jsonb_build_array(jsonb_build_object('attempt', attempts, 'startedAt', "
-                + "clock_timestamp(), 'endedAt', clock_timestamp(), 'outcome', 'REPLAY', 'error', NULL)) "
-                + "WHERE id = ? AND status = 'DEAD'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, scheduled ? "RECEIVED" : "FAILED");
-            ps.setInt(2, extraAttempts);
-            ps.setBoolean(3, scheduled);
-            ps.setObject(4, id);
-            return ps.executeUpdate() == 1;
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect.of(c);
+            try (PreparedStatement ps = c.prepareStatement(d.inboxReplay(table))) {
+                ps.setString(1, scheduled ? "RECEIVED" : "FAILED");
+                ps.setInt(2, extraAttempts);
+                ps.setBoolean(3, scheduled);
+                d.bindUuid(ps, 4, id);
+                return ps.executeUpdate() == 1;
+            }
         }
     }
 
     /** Deletes up to {@code batch} completed records whose retention has passed. @return rows deleted */
     public int purgeExpired(int batch) throws SQLException {
-        String sql = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table
-                + " WHERE status = 'COMPLETED' AND expires_at < clock_timestamp() ORDER BY expires_at LIMIT ? "
-                + "FOR UPDATE SKIP LOCKED)";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setInt(1, batch);
-            return ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            return dialect.of(c).inboxPurgeExpired(c, table, batch);
         }
     }
 
-    private Optional<InboxRow> readRow(PreparedStatement ps) throws SQLException {
+    private static Optional<InboxRow> readRow(Dialect d, PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(mapRow(rs)) : Optional.empty();
+            return rs.next() ? Optional.of(mapRow(d, rs)) : Optional.empty();
         }
     }
 
-    private static InboxRow mapRow(ResultSet rs) throws SQLException {
+    private static InboxRow mapRow(Dialect d, ResultSet rs) throws SQLException {
         String format = rs.getString("result_format");
         StoredResult result = format == null ? null
                 : new StoredResult(rs.getString("result"), format, (Integer) rs.getObject("http_status"),
                         parseHeaders(rs.getString("http_headers")));
         return new InboxRow(
-                rs.getObject("id", UUID.class),
+                d.inboxUuid(rs, "id"),
                 rs.getString("scope"),
                 rs.getString("idempotency_key"),
                 rs.getString("fingerprint"),
                 InboxStatus.valueOf(rs.getString("status")),
                 rs.getInt("attempts"),
                 rs.getInt("max_attempts"),
-                instant(rs, "next_attempt_at"),
+                d.inboxInstant(rs, "next_attempt_at"),
                 rs.getBoolean("lease_live"),
                 rs.getBoolean("due"),
-                rs.getObject("claim_token", UUID.class),
+                d.inboxUuid(rs, "claim_token"),
                 rs.getString("last_error"),
                 rs.getString("handler"),
                 rs.getString("arguments"),
                 result);
-    }
-
-    static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
     }
 
     private static Map<String, String> parseHeaders(String json) {

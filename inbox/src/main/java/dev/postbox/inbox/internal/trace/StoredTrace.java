@@ -22,10 +22,13 @@ public final class StoredTrace {
     private final Transactions tx;
     private final String table;
     private final TraceColumn column;
+    private final dev.postbox.inbox.internal.store.InboxDialect dialect;
 
     /** @param table an already validated table name */
-    public StoredTrace(DataSource dataSource, Transactions tx, String table) {
+    public StoredTrace(DataSource dataSource, Transactions tx, String table,
+            dev.postbox.inbox.internal.store.InboxDialect dialect) {
         this.dataSource = dataSource;
+        this.dialect = dialect;
         this.tx = tx;
         this.table = table;
         this.column = new TraceColumn(table);
@@ -39,9 +42,9 @@ public final class StoredTrace {
                     if (!column.present(c)) {
                         return null;
                     }
-                    try (PreparedStatement ps = c.prepareStatement("SELECT " + TraceColumn.NAME + " FROM " + table
-                            + " WHERE id = ?")) {
-                        ps.setObject(1, recordId);
+                    var d = dialect.of(c);
+                    try (PreparedStatement ps = c.prepareStatement(d.inboxTraceparent(table, TraceColumn.NAME))) {
+                        d.bindUuid(ps, 1, recordId);
                         try (ResultSet rs = ps.executeQuery()) {
                             return rs.next() ? rs.getString(1) : null;
                         }
