@@ -249,6 +249,19 @@ public abstract class Dialect {
     /** Runs {@link #inboxStepInsert}: false when a unique insert met a completed run of the step. */
     public abstract boolean inboxStepExecuteInsert(PreparedStatement insert, boolean unique) throws SQLException;
 
+    /** A record's completed steps by position: seq, name, result. Parameters: scope, key. */
+    public String inboxStepsCompleted(String table) {
+        return "SELECT seq, name, result FROM " + table + " WHERE scope = ? AND idempotency_key = ? "
+                + "AND status = 'COMPLETED' ORDER BY seq";
+    }
+
+    /** Every run of a record's steps ({@code seq > 0}), in order, or its progress row. Parameters: scope, key. */
+    public String inboxStepsOf(String table, boolean progress, int progressSeq) {
+        String columns = "seq, name, status, attempt, result, error, cursor_value, done, total, started_at, duration_ms";
+        return "SELECT " + columns + " FROM " + table + " WHERE scope = ? AND idempotency_key = ? AND "
+                + (progress ? "seq = " + progressSeq + " AND status = 'PROGRESS'" : "seq > 0 ORDER BY seq, id");
+    }
+
     /** Saves a record's progress row. Parameters: scope, key, attempt, done, total, cursor. */
     public abstract String inboxStepSaveProgress(String table, int progressSeq);
 

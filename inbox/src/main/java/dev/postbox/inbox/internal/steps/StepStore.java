@@ -24,9 +24,6 @@ public final class StepStore {
     /** The progress and cursor row of a record. */
     static final int PROGRESS_SEQ = 0;
 
-    private static final String COLUMNS = "seq, name, status, attempt, result, error, cursor_value, done, total, "
-            + "started_at, duration_ms";
-
     private final DataSource dataSource;
     private final String table;
     private final String inboxTable;
@@ -46,9 +43,8 @@ public final class StepStore {
 
     /** The completed steps of a record, by position. */
     List<Completed> completed(String scope, String key) throws SQLException {
-        String sql = "SELECT seq, name, result FROM " + table + " WHERE scope = ? AND idempotency_key = ? "
-                + "AND status = 'COMPLETED' ORDER BY seq";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.of(c).inboxStepsCompleted(table))) {
             ps.setString(1, scope);
             ps.setString(2, key);
             List<Completed> steps = new ArrayList<>();
@@ -121,9 +117,8 @@ public final class StepStore {
 
     /** Every run of the record's steps, in order (failed runs before the completed one of the same step). */
     public List<InboxStep> steps(String scope, String key) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE scope = ? AND idempotency_key = ? AND seq > 0 "
-                + "ORDER BY seq, id";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.of(c).inboxStepsOf(table, false, PROGRESS_SEQ))) {
             ps.setString(1, scope);
             ps.setString(2, key);
             List<InboxStep> steps = new ArrayList<>();
@@ -141,9 +136,8 @@ public final class StepStore {
 
     /** The record's progress and cursor, if any was recorded. */
     public Optional<InboxProgress> progress(String scope, String key) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE scope = ? AND idempotency_key = ? AND seq = "
-                + PROGRESS_SEQ + " AND status = 'PROGRESS'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(dialect.of(c).inboxStepsOf(table, true, PROGRESS_SEQ))) {
             ps.setString(1, scope);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
