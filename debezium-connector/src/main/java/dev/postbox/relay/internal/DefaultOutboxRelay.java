@@ -9,6 +9,7 @@ import dev.postbox.common.internal.Failures;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.ParkedEvent;
 import dev.postbox.relay.ParkedEvents;
+import dev.postbox.relay.RelaySample;
 import dev.postbox.relay.RelaySink;
 import dev.postbox.relay.RelayStatus;
 import dev.postbox.relay.internal.sink.KafkaSink;
@@ -46,6 +47,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     private final Database db;
     private final ParkedStore store;
     private final SlotMonitor slotMonitor;
+    private final RelaySampler sampler;
     private final String instance;
 
     private ScheduledExecutorService supervisor;
@@ -66,6 +68,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         this.db = new Database(config, "postbox-relay " + config.slotName() + " " + instance);
         this.store = new ParkedStore(db, config.names().qualified(config.names().parkedTable()), config.slotName());
         this.slotMonitor = new SlotMonitor(db, config.slotName());
+        this.sampler = new RelaySampler(config.intervals().sample(), counters::relayed, this::slotLagBytes,
+                java.time.Clock.systemUTC());
     }
 
     /** What runs while this instance holds the lock. */
@@ -97,6 +101,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 + config.connection() + ", sink " + sink.describe() + ", instance " + instance);
         supervisor = Executors.newSingleThreadScheduledExecutor(DeliveryPipeline.daemon("postbox-relay-" + config.slotName()));
         supervisor.scheduleWithFixedDelay(this::tick, 0, config.intervals().standbyRetry().toMillis(), TimeUnit.MILLISECONDS);
+        long sampleMillis = config.intervals().sample().toMillis();
+        supervisor.scheduleAtFixedRate(sampler::sample, sampleMillis, sampleMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The sink of each kind; a given sink object (custom, or the CDI layer's) is used as it is. */
@@ -319,6 +325,11 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     @Override
     public long slotLagBytes() {
         return slotMonitor.lagBytes();
+    }
+
+    @Override
+    public List<RelaySample> history() {
+        return sampler.samples();
     }
 
     public RelayCounters counters() {
