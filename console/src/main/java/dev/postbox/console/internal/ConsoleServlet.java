@@ -4,6 +4,8 @@ import dev.postbox.common.JndiDataSource;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.internal.cdi.InboxRuntimeBean;
+import dev.postbox.inbox.internal.metrics.InboxCounters;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.bind.Jsonb;
@@ -27,6 +29,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -58,9 +61,22 @@ public final class ConsoleServlet extends HttpServlet {
     private final transient ConsoleConfig config;
     private final transient Jsonb jsonb = newJsonb();
     private transient volatile ConsoleQueries queries;
+    /** This instance's inbox counts (charts): the inbox's CDI bean in a deployment. */
+    private final transient Supplier<InboxCounters> counters;
+    /** The relay, or empty: the relay's CDI bean in a deployment. */
+    private final transient Supplier<Optional<RelayAccess.Relay>> relay;
 
     ConsoleServlet(ConsoleConfig config) {
+        this(config, null, ConsoleServlet::cdiCounters, RelayAccess::current);
+    }
+
+    /** With the queries, the inbox counts and the relay given (tests run the servlet without CDI or JNDI). */
+    ConsoleServlet(ConsoleConfig config, ConsoleQueries queries, Supplier<InboxCounters> counters,
+            Supplier<Optional<RelayAccess.Relay>> relay) {
         this.config = config;
+        this.queries = queries;
+        this.counters = counters;
+        this.relay = relay;
     }
 
     /** The console's JSON-B: null values are written, so every record has all its fields. */
@@ -117,6 +133,8 @@ public final class ConsoleServlet extends HttpServlet {
                 case "/api/inbox/replay" -> json(resp, 200, Map.of("count", deadCount(req)));
                 case "/api/outbox" -> json(resp, 200, outbox(req));
                 case "/api/relay" -> json(resp, 200, relay(req));
+                case "/api/activity" -> json(resp, 200, activity(req));
+                case "/api/relay/history" -> json(resp, 200, relayHistory(req));
                 default -> {
                     if ((m = INBOX_ID.matcher(path)).matches()) {
                         new Params(req.getParameterMap(), Set.of());
@@ -193,8 +211,19 @@ public final class ConsoleServlet extends HttpServlet {
     private Object relay(HttpServletRequest req) {
         Params p = new Params(req.getParameterMap(), Set.of("limit"));
         int limit = p.limit();
-        return RelayAccess.current().<Object>map(r -> r.view(limit))
+        return relay.get().<Object>map(r -> r.view(limit))
                 .orElseGet(() -> Map.of("state", "ABSENT", "parked", List.of()));
+    }
+
+    private Activity.InboxActivity activity(HttpServletRequest req) {
+        new Params(req.getParameterMap(), Set.of());
+        return Activity.of(counters.get());
+    }
+
+    private RelayAccess.RelayHistory relayHistory(HttpServletRequest req) {
+        new Params(req.getParameterMap(), Set.of());
+        return relay.get().map(RelayAccess.Relay::history)
+                .orElseGet(() -> new RelayAccess.RelayHistory("ABSENT", List.of()));
     }
 
     private long deadCount(HttpServletRequest req) throws SQLException {
@@ -256,11 +285,11 @@ public final class ConsoleServlet extends HttpServlet {
 
     private Map<String, Object> replayParked(HttpServletRequest req, UUID id) throws SQLException {
         new Params(req.getParameterMap(), Set.of());
-        Optional<RelayAccess.Relay> relay = RelayAccess.current();
-        if (relay.isEmpty()) {
+        Optional<RelayAccess.Relay> current = relay.get();
+        if (current.isEmpty()) {
             throw ConsoleException.notFound("this application runs no outbox relay: no parked event " + id);
         }
-        if (!relay.get().replay(id)) {
+        if (!current.get().replay(id)) {
             String status = queries().parkedStatus(id);
             if (status != null) {
                 throw ConsoleException.conflict("event " + id + " is " + status + ": it is replayed with the "
@@ -284,6 +313,14 @@ public final class ConsoleServlet extends HttpServlet {
             throw new ConsoleException(503, "no InboxHistory bean: is postbox-inbox deployed in this application?");
         }
         return instance.get();
+    }
+
+    private static InboxCounters cdiCounters() {
+        Instance<InboxRuntimeBean> instance = CDI.current().select(InboxRuntimeBean.class);
+        if (!instance.isResolvable()) {
+            throw new ConsoleException(503, "no inbox in this application: is postbox-inbox deployed in it?");
+        }
+        return instance.get().runtime().counters();
     }
 
     private ConsoleQueries queries() {
