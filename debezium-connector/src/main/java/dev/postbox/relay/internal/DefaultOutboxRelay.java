@@ -51,6 +51,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     private final String instance;
 
     private ScheduledExecutorService supervisor;
+    private ScheduledExecutorService sampling;
     private RelaySink sink;
     private volatile Active active;
     private volatile boolean stopping;
@@ -101,8 +102,11 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 + config.connection() + ", sink " + sink.describe() + ", instance " + instance);
         supervisor = Executors.newSingleThreadScheduledExecutor(DeliveryPipeline.daemon("postbox-relay-" + config.slotName()));
         supervisor.scheduleWithFixedDelay(this::tick, 0, config.intervals().standbyRetry().toMillis(), TimeUnit.MILLISECONDS);
+        // a thread of its own: a slow slot-lag query must not delay the supervisor's lock check
+        sampling = Executors.newSingleThreadScheduledExecutor(DeliveryPipeline.daemon("postbox-relay-sampler-"
+                + config.slotName()));
         long sampleMillis = config.intervals().sample().toMillis();
-        supervisor.scheduleAtFixedRate(sampler::sample, sampleMillis, sampleMillis, TimeUnit.MILLISECONDS);
+        sampling.scheduleAtFixedRate(sampler::sample, sampleMillis, sampleMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The sink of each kind; a given sink object (custom, or the CDI layer's) is used as it is. */
@@ -281,6 +285,10 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             }
             supervisor = null;
             stopping = true;
+            if (sampling != null) {
+                sampling.shutdownNow();
+                sampling = null;
+            }
         }
         Active a = active;
         if (a != null) {

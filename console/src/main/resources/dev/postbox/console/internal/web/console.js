@@ -212,7 +212,8 @@
     fillScopes($('bulk-scope'), scopes);
     $('sum-inbox').textContent = total;
     $('sum-inbox-detail').textContent = scopes.length + ' scope' + (scopes.length === 1 ? '' : 's') + ', '
-      + failed + ' waiting for a retry, ' + dead + ' dead';
+      + failed + ' waiting for a retry, ' + dead + ' dead'
+      + (summary.completedCountedAt ? ' (completed counted at ' + time(summary.completedCountedAt) + ')' : '');
     var o = summary.outbox;
     $('sum-outbox').textContent = o.events;
     $('sum-outbox-detail').textContent = o.PARKED + ' parked, ' + o.WAITING + ' waiting behind them';
