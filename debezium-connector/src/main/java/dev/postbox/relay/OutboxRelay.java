@@ -6,6 +6,7 @@ import dev.postbox.relay.internal.RelayDraft;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -54,6 +55,14 @@ public interface OutboxRelay extends AutoCloseable {
      * the slot does not exist yet or the database is unreachable. Queries the database.
      */
     long slotLagBytes();
+
+    /**
+     * This instance's last hour, oldest first: events relayed and slot lag, sampled every
+     * {@code postbox.relay.sample-interval} (10 s by default) while the relay runs. Kept in memory only.
+     */
+    default List<RelaySample> history() {
+        return List.of();
+    }
 
     static Builder builder() {
         return new Builder();

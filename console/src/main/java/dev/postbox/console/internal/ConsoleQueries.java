@@ -103,6 +103,59 @@ final class ConsoleQueries {
         return page(rows, f.limit(), r -> new Cursor(r.createdAt(), UUID.fromString(r.id())));
     }
 
+    /**
+     * The summary's records per scope and status, without reading the table on every refresh: the statuses still
+     * moving or needing a person (RECEIVED, IN_PROGRESS, FAILED, DEAD: few records) are counted every time through
+     * the {@code (status, created_at)} index; COMPLETED, nearly every record, is counted with a read of the whole
+     * table at most once per {@code completedMaxAge}, shared by every console session of this instance.
+     *
+     * @param completedCountedAt when the COMPLETED figures were counted
+     */
+    record SummaryCounts(Map<String, Map<String, Long>> counts, Instant completedCountedAt) {
+    }
+
+    private static final List<String> OPEN_STATUSES = java.util.Arrays.stream(InboxStatus.values())
+            .filter(s -> s != InboxStatus.COMPLETED).map(Enum::name).toList();
+    private final Object completedLock = new Object();
+    private Map<String, Long> completed;
+    private Instant completedAt;
+    private long completedAtNanos;
+
+    SummaryCounts summaryCounts(java.time.Duration completedMaxAge) throws SQLException {
+        Map<String, Long> done;
+        Instant doneAt;
+        synchronized (completedLock) {
+            if (completed == null || System.nanoTime() - completedAtNanos >= completedMaxAge.toNanos()) {
+                Map<String, Long> fresh = new TreeMap<>();
+                try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                        "select scope, count(*) from " + inbox + " where status = 'COMPLETED' group by scope");
+                        ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        fresh.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                completed = fresh;
+                completedAt = Instant.now();
+                completedAtNanos = System.nanoTime();
+            }
+            done = completed;
+            doneAt = completedAt;
+        }
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        done.forEach((scope, n) -> counts.computeIfAbsent(scope, k -> new TreeMap<>()).put("COMPLETED", n));
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select scope, status, count(*) from " + inbox + " where status = any(?) group by scope, status")) {
+            s.setArray(1, c.createArrayOf("varchar", OPEN_STATUSES.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    counts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2),
+                            rs.getLong(3));
+                }
+            }
+        }
+        return new SummaryCounts(counts, doneAt);
+    }
+
     /** Records per scope and status: {@code {scope: {status: count}}}. */
     Map<String, Map<String, Long>> inboxCounts() throws SQLException {
         Map<String, Map<String, Long>> counts = new TreeMap<>();

@@ -4,6 +4,8 @@ import dev.postbox.common.JndiDataSource;
 import dev.postbox.inbox.InboxHistory;
 import dev.postbox.inbox.InboxRecord;
 import dev.postbox.inbox.InboxStatus;
+import dev.postbox.inbox.internal.cdi.InboxRuntimeBean;
+import dev.postbox.inbox.internal.metrics.InboxCounters;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.json.bind.Jsonb;
@@ -27,6 +29,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -47,6 +50,11 @@ public final class ConsoleServlet extends HttpServlet {
             + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** At most this many records per bulk replay: a larger set is narrowed by scope or time range first. */
     static final int MAX_BULK = 1000;
+    /**
+     * How old the summary's COMPLETED counts may be: counting them reads the whole inbox table (a third of a second
+     * on a million records), so it happens at most once a minute per instance, not on every refresh of every page.
+     */
+    static final java.time.Duration COMPLETED_MAX_AGE = java.time.Duration.ofMinutes(1);
 
     private static final Map<String, String> STATIC = Map.of("/", "index.html", "/index.html", "index.html",
             "/console.js", "console.js", "/console.css", "console.css");
@@ -58,9 +66,22 @@ public final class ConsoleServlet extends HttpServlet {
     private final transient ConsoleConfig config;
     private final transient Jsonb jsonb = newJsonb();
     private transient volatile ConsoleQueries queries;
+    /** This instance's inbox counts (charts): the inbox's CDI bean in a deployment. */
+    private final transient Supplier<InboxCounters> counters;
+    /** The relay, or empty: the relay's CDI bean in a deployment. */
+    private final transient Supplier<Optional<RelayAccess.Relay>> relay;
 
     ConsoleServlet(ConsoleConfig config) {
+        this(config, null, ConsoleServlet::cdiCounters, RelayAccess::current);
+    }
+
+    /** With the queries, the inbox counts and the relay given (tests run the servlet without CDI or JNDI). */
+    ConsoleServlet(ConsoleConfig config, ConsoleQueries queries, Supplier<InboxCounters> counters,
+            Supplier<Optional<RelayAccess.Relay>> relay) {
         this.config = config;
+        this.queries = queries;
+        this.counters = counters;
+        this.relay = relay;
     }
 
     /** The console's JSON-B: null values are written, so every record has all its fields. */
@@ -117,6 +138,8 @@ public final class ConsoleServlet extends HttpServlet {
                 case "/api/inbox/replay" -> json(resp, 200, Map.of("count", deadCount(req)));
                 case "/api/outbox" -> json(resp, 200, outbox(req));
                 case "/api/relay" -> json(resp, 200, relay(req));
+                case "/api/activity" -> json(resp, 200, activity(req));
+                case "/api/relay/history" -> json(resp, 200, relayHistory(req));
                 default -> {
                     if ((m = INBOX_ID.matcher(path)).matches()) {
                         new Params(req.getParameterMap(), Set.of());
@@ -168,7 +191,9 @@ public final class ConsoleServlet extends HttpServlet {
 
     private Map<String, Object> summary() throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("inbox", queries().inboxCounts());
+        ConsoleQueries.SummaryCounts counts = queries().summaryCounts(COMPLETED_MAX_AGE);
+        m.put("inbox", counts.counts());
+        m.put("completedCountedAt", counts.completedCountedAt());
         m.put("outbox", queries().outboxCounts());
         m.put("consumerScopes", config.consumerScopes());
         return m;
@@ -193,8 +218,19 @@ public final class ConsoleServlet extends HttpServlet {
     private Object relay(HttpServletRequest req) {
         Params p = new Params(req.getParameterMap(), Set.of("limit"));
         int limit = p.limit();
-        return RelayAccess.current().<Object>map(r -> r.view(limit))
+        return relay.get().<Object>map(r -> r.view(limit))
                 .orElseGet(() -> Map.of("state", "ABSENT", "parked", List.of()));
+    }
+
+    private Activity.InboxActivity activity(HttpServletRequest req) {
+        new Params(req.getParameterMap(), Set.of());
+        return Activity.of(counters.get());
+    }
+
+    private RelayAccess.RelayHistory relayHistory(HttpServletRequest req) {
+        new Params(req.getParameterMap(), Set.of());
+        return relay.get().map(RelayAccess.Relay::history)
+                .orElseGet(() -> new RelayAccess.RelayHistory("ABSENT", List.of()));
     }
 
     private long deadCount(HttpServletRequest req) throws SQLException {
@@ -256,11 +292,11 @@ public final class ConsoleServlet extends HttpServlet {
 
     private Map<String, Object> replayParked(HttpServletRequest req, UUID id) throws SQLException {
         new Params(req.getParameterMap(), Set.of());
-        Optional<RelayAccess.Relay> relay = RelayAccess.current();
-        if (relay.isEmpty()) {
+        Optional<RelayAccess.Relay> current = relay.get();
+        if (current.isEmpty()) {
             throw ConsoleException.notFound("this application runs no outbox relay: no parked event " + id);
         }
-        if (!relay.get().replay(id)) {
+        if (!current.get().replay(id)) {
             String status = queries().parkedStatus(id);
             if (status != null) {
                 throw ConsoleException.conflict("event " + id + " is " + status + ": it is replayed with the "
@@ -284,6 +320,14 @@ public final class ConsoleServlet extends HttpServlet {
             throw new ConsoleException(503, "no InboxHistory bean: is postbox-inbox deployed in this application?");
         }
         return instance.get();
+    }
+
+    private static InboxCounters cdiCounters() {
+        Instance<InboxRuntimeBean> instance = CDI.current().select(InboxRuntimeBean.class);
+        if (!instance.isResolvable()) {
+            throw new ConsoleException(503, "no inbox in this application: is postbox-inbox deployed in it?");
+        }
+        return instance.get().runtime().counters();
     }
 
     private ConsoleQueries queries() {

@@ -4,6 +4,7 @@ import dev.postbox.common.internal.config.ConfigReader;
 import dev.postbox.common.internal.config.ConfigSource;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.ParkedEvent;
+import dev.postbox.relay.RelaySample;
 import dev.postbox.relay.RelayStatus;
 import dev.postbox.relay.internal.RelayKeys;
 import jakarta.enterprise.inject.Instance;
@@ -76,12 +77,42 @@ final class RelayAccess {
             Instant replayRequestedAt) {
     }
 
+    /**
+     * The relay's last hour ({@code GET api/relay/history}): one entry per sample, oldest first.
+     *
+     * @param state the relay's state now ({@code ABSENT} without a relay)
+     * @param samples throughput and slot lag per sample
+     */
+    public record RelayHistory(String state, List<SampleView> samples) {
+    }
+
+    /**
+     * One sample: {@code eventsRelayed} during the {@code periodMillis} before {@code at}, and the slot lag then
+     * ({@code -1} unknown).
+     */
+    public record SampleView(Instant at, long periodMillis, long eventsRelayed, long slotLagBytes) {
+    }
+
     /** A handle on the relay bean. */
     static final class Relay {
         private final OutboxRelay relay;
 
         private Relay(OutboxRelay relay) {
             this.relay = relay;
+        }
+
+        /** A handle on {@code relay} (tests give their own). */
+        static Relay of(OutboxRelay relay) {
+            return new Relay(relay);
+        }
+
+        RelayHistory history() {
+            List<SampleView> samples = relay.history().stream().map(Relay::sample).toList();
+            return new RelayHistory(relay.status().state().name(), samples);
+        }
+
+        private static SampleView sample(RelaySample s) {
+            return new SampleView(s.at(), s.period().toMillis(), s.eventsRelayed(), s.slotLagBytes());
         }
 
         RelayView view(int limit) {

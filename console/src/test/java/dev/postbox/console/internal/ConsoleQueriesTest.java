@@ -106,6 +106,41 @@ class ConsoleQueriesTest {
     }
 
     @Test
+    void theSummaryCountsOpenStatusesEveryTimeAndCompletedAtMostOncePerMaxAge() throws Exception {
+        PostgresServer.Database own = PostgresServer.shared().createDatabase("consolesummary");
+        own.execute(ddl("V1_2__postbox_inbox.sql"));
+        String insert = "insert into postbox_inbox (id, scope, idempotency_key, fingerprint, status, attempts, "
+                + "max_attempts) values (gen_random_uuid(), 'ledger', '%s', repeat('0', 64), '%s', 1, 3)";
+        own.execute(String.format(insert, "a", "COMPLETED"), String.format(insert, "b", "DEAD"));
+        ConsoleQueries q = new ConsoleQueries(own.dataSource(), "postbox_inbox", "outbox_event", null, List.of());
+        ConsoleQueries.SummaryCounts first = q.summaryCounts(java.time.Duration.ofHours(1));
+        assertThat(first.counts()).isEqualTo(Map.of("ledger", Map.of("COMPLETED", 1L, "DEAD", 1L)));
+        assertThat(first.counts()).isEqualTo(q.inboxCounts());
+
+        own.execute(String.format(insert, "c", "COMPLETED"), String.format(insert, "d", "DEAD"),
+                String.format(insert, "e", "FAILED"));
+        ConsoleQueries.SummaryCounts cached = q.summaryCounts(java.time.Duration.ofHours(1));
+        assertThat(cached.counts()).as("the statuses that need a person are fresh; COMPLETED waits")
+                .isEqualTo(Map.of("ledger", Map.of("COMPLETED", 1L, "DEAD", 2L, "FAILED", 1L)));
+        assertThat(cached.completedCountedAt()).isEqualTo(first.completedCountedAt());
+        ConsoleQueries.SummaryCounts fresh = q.summaryCounts(java.time.Duration.ZERO);
+        assertThat(fresh.counts()).isEqualTo(q.inboxCounts())
+                .isEqualTo(Map.of("ledger", Map.of("COMPLETED", 2L, "DEAD", 2L, "FAILED", 1L)));
+        // the open statuses are read through the (status, created_at) index, not the whole table
+        try (Connection c = own.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("set enable_seqscan = off"); // a tiny table: ask whether an index can serve it at all
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = st.executeQuery("explain select scope, status, count(*) from postbox_inbox where "
+                    + "status = any('{RECEIVED,IN_PROGRESS,FAILED,DEAD}') group by scope, status")) {
+                while (rs.next()) {
+                    plan.append(rs.getString(1)).append('\n');
+                }
+            }
+            assertThat(plan.toString()).contains("Index").doesNotContain("Seq Scan");
+        }
+    }
+
+    @Test
     void aScopeFilteredPageIsAnIndexRangeScan() throws Exception {
         PostgresServer.Database big = PostgresServer.shared().createDatabase("consoleplan");
         big.execute(ddl("V1_2__postbox_inbox.sql"), "insert into postbox_inbox (id, scope, idempotency_key, "

@@ -77,6 +77,9 @@ class ConsoleScaleTest {
         lines.add(measure("bulk replay count, one scope + one day",
                 () -> (int) q.deadCount("scope-0", day)));
         lines.add(measure("counts per scope and status (whole table)", () -> q.inboxCounts().size()));
+        q.summaryCounts(Duration.ofHours(1)); // COMPLETED counted once, as the first refresh does
+        lines.add(measure("summary on a refresh (open statuses counted, COMPLETED from the last minute)",
+                () -> q.summaryCounts(Duration.ofHours(1)).counts().size()));
         System.out.printf(Locale.ROOT, "console queries on %,d inbox records (median of 7):%n", RECORDS);
         lines.forEach(System.out::println);
 

@@ -9,6 +9,7 @@ import dev.postbox.common.internal.Failures;
 import dev.postbox.relay.OutboxRelay;
 import dev.postbox.relay.ParkedEvent;
 import dev.postbox.relay.ParkedEvents;
+import dev.postbox.relay.RelaySample;
 import dev.postbox.relay.RelaySink;
 import dev.postbox.relay.RelayStatus;
 import dev.postbox.relay.internal.sink.KafkaSink;
@@ -46,9 +47,11 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     private final Database db;
     private final ParkedStore store;
     private final SlotMonitor slotMonitor;
+    private final RelaySampler sampler;
     private final String instance;
 
     private ScheduledExecutorService supervisor;
+    private ScheduledExecutorService sampling;
     private RelaySink sink;
     private volatile Active active;
     private volatile boolean stopping;
@@ -66,6 +69,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         this.db = new Database(config, "postbox-relay " + config.slotName() + " " + instance);
         this.store = new ParkedStore(db, config.names().qualified(config.names().parkedTable()), config.slotName());
         this.slotMonitor = new SlotMonitor(db, config.slotName());
+        this.sampler = new RelaySampler(config.intervals().sample(), counters::relayed, this::slotLagBytes,
+                java.time.Clock.systemUTC());
     }
 
     /** What runs while this instance holds the lock. */
@@ -97,6 +102,11 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 + config.connection() + ", sink " + sink.describe() + ", instance " + instance);
         supervisor = Executors.newSingleThreadScheduledExecutor(DeliveryPipeline.daemon("postbox-relay-" + config.slotName()));
         supervisor.scheduleWithFixedDelay(this::tick, 0, config.intervals().standbyRetry().toMillis(), TimeUnit.MILLISECONDS);
+        // a thread of its own: a slow slot-lag query must not delay the supervisor's lock check
+        sampling = Executors.newSingleThreadScheduledExecutor(DeliveryPipeline.daemon("postbox-relay-sampler-"
+                + config.slotName()));
+        long sampleMillis = config.intervals().sample().toMillis();
+        sampling.scheduleAtFixedRate(sampler::sample, sampleMillis, sampleMillis, TimeUnit.MILLISECONDS);
     }
 
     /** The sink of each kind; a given sink object (custom, or the CDI layer's) is used as it is. */
@@ -275,6 +285,10 @@ public final class DefaultOutboxRelay implements OutboxRelay {
             }
             supervisor = null;
             stopping = true;
+            if (sampling != null) {
+                sampling.shutdownNow();
+                sampling = null;
+            }
         }
         Active a = active;
         if (a != null) {
@@ -319,6 +333,11 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     @Override
     public long slotLagBytes() {
         return slotMonitor.lagBytes();
+    }
+
+    @Override
+    public List<RelaySample> history() {
+        return sampler.samples();
     }
 
     public RelayCounters counters() {

@@ -212,12 +212,19 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
     }
 
     /** How often things happen. */
-    public record Intervals(Duration poll, Duration offsetFlush, Duration heartbeat, Duration standbyRetry) {
+    public record Intervals(Duration poll, Duration offsetFlush, Duration heartbeat, Duration standbyRetry,
+            Duration sample) {
         public Intervals {
             positive(RelayKeys.POLL_INTERVAL.name(), poll, false);
             positive(RelayKeys.OFFSET_FLUSH_INTERVAL.name(), offsetFlush, true);
             positive(RelayKeys.HEARTBEAT_INTERVAL.name(), heartbeat, true);
             positive(RelayKeys.STANDBY_RETRY_INTERVAL.name(), standbyRetry, false);
+            positive(RelayKeys.SAMPLE_INTERVAL.name(), sample, false);
+        }
+
+        /** With the default sample interval. */
+        public Intervals(Duration poll, Duration offsetFlush, Duration heartbeat, Duration standbyRetry) {
+            this(poll, offsetFlush, heartbeat, standbyRetry, Duration.ofSeconds(10));
         }
 
         private static void positive(String key, Duration d, boolean zeroAllowed) {

@@ -163,7 +163,7 @@ public final class RelayDraft {
                 new Intervals(or(pollInterval, () -> r.get(POLL_INTERVAL)),
                         or(offsetFlushInterval, () -> r.get(OFFSET_FLUSH_INTERVAL)),
                         or(heartbeatInterval, () -> r.get(HEARTBEAT_INTERVAL)),
-                        or(standbyRetryInterval, () -> r.get(STANDBY_RETRY_INTERVAL))),
+                        or(standbyRetryInterval, () -> r.get(STANDBY_RETRY_INTERVAL)), r.get(SAMPLE_INTERVAL)),
                 new Engine(or(snapshotMode, () -> r.get(SNAPSHOT_MODE)), r.get(MAX_BATCH_SIZE), r.get(MAX_IN_FLIGHT),
                         merged(r.passThrough(DEBEZIUM), debeziumProperties)),
                 r.get(MAX_LAG_BYTES));

@@ -127,6 +127,12 @@ public final class RelayKeys {
             + "standby-retry-interval").defaultValue("5s")
             .description("How often a standby instance tries to take the lock, the active one checks its lock "
                     + "connection and picks up replay requests, and a failed relay restarts.");
+    public static final ConfigKey<Duration> SAMPLE_INTERVAL = ConfigKey.duration(PREFIX + "sample-interval")
+            .check(d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofMinutes(10)) <= 0,
+                    "must be between 1s and 10m")
+            .defaultValue("10s")
+            .description("How often the relay samples its throughput and slot lag for the last hour it keeps in "
+                    + "memory (OutboxRelay.history(), the console's charts); each sample is one slot-lag query.");
     public static final ConfigKey<Long> MAX_LAG_BYTES = ConfigKey.longInteger(PREFIX + "health.max-lag-bytes", 0,
             Long.MAX_VALUE).defaultValue("0")
             .description("Readiness turns DOWN when the slot holds more WAL than this (bytes); 0 = lag reported only.");
@@ -140,7 +146,7 @@ public final class RelayKeys {
             SNAPSHOT_MODE, SINK, KAFKA_BOOTSTRAP_SERVERS, KAFKA_PRODUCER, TOPIC_PATTERN, WEBHOOK_URL, WEBHOOK_SECRET,
             WEBHOOK_TIMEOUT, MAX_ATTEMPTS, BACKOFF_INITIAL, BACKOFF_MAX, BACKOFF_FACTOR, BACKOFF_JITTER, POLL_INTERVAL,
             MAX_BATCH_SIZE, MAX_IN_FLIGHT, OFFSET_FLUSH_INTERVAL, HEARTBEAT_INTERVAL, STANDBY_RETRY_INTERVAL,
-            MAX_LAG_BYTES, DEBEZIUM));
+            SAMPLE_INTERVAL, MAX_LAG_BYTES, DEBEZIUM));
 
     private RelayKeys() {
     }

@@ -108,7 +108,8 @@ class ConsoleIT {
     @Test
     @Order(1)
     void anonymousIs401WithAChallengeAndAUserWithoutTheRole403() throws Exception {
-        for (String path : new String[] {"postbox/", "postbox/api/summary", "postbox/api/inbox", "postbox/console.js"}) {
+        for (String path : new String[] {"postbox/", "postbox/api/summary", "postbox/api/inbox", "postbox/console.js",
+                "postbox/api/activity", "postbox/api/relay/history"}) {
             HttpResponse<String> anonymous = send(client(), get(path, null));
             assertThat(anonymous.statusCode()).as("anonymous GET " + path).isEqualTo(401);
             assertThat(anonymous.headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(
@@ -138,6 +139,11 @@ class ConsoleIT {
                 .doesNotContain("jdbc:");
         HttpResponse<String> relay = send(client(), get("postbox/api/relay", admin()));
         assertThat(relay.body()).contains("\"state\":\"ABSENT\"");
+        HttpResponse<String> activity = send(client(), get("postbox/api/activity", admin()));
+        assertThat(activity.statusCode()).as(activity.body()).isEqualTo(200);
+        assertThat(activity.body()).contains("\"minutes\":60").contains("\"scopes\":[");
+        HttpResponse<String> history = send(client(), get("postbox/api/relay/history", admin()));
+        assertThat(history.body()).contains("\"state\":\"ABSENT\"").contains("\"samples\":[]");
     }
 
     @Test

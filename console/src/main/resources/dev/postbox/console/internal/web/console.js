@@ -212,7 +212,8 @@
     fillScopes($('bulk-scope'), scopes);
     $('sum-inbox').textContent = total;
     $('sum-inbox-detail').textContent = scopes.length + ' scope' + (scopes.length === 1 ? '' : 's') + ', '
-      + failed + ' waiting for a retry, ' + dead + ' dead';
+      + failed + ' waiting for a retry, ' + dead + ' dead'
+      + (summary.completedCountedAt ? ' (completed counted at ' + time(summary.completedCountedAt) + ')' : '');
     var o = summary.outbox;
     $('sum-outbox').textContent = o.events;
     $('sum-outbox-detail').textContent = o.PARKED + ' parked, ' + o.WAITING + ' waiting behind them';
@@ -229,6 +230,148 @@
       + relay.deadLetters + ' in dead letters, slot lag '
       + (relay.slotLagBytes === null || relay.slotLagBytes < 0 ? 'unknown' : relay.slotLagBytes + ' bytes')
       + (relay.sinkOutage ? ' - SINK OUTAGE' : '');
+  }
+
+  // ---------------------------------------------------------------- charts (inline SVG, no library)
+
+  var SVG_NS = 'http://www.w3.org/2000/svg';
+
+  function svg(name, attributes) {
+    var element = document.createElementNS(SVG_NS, name);
+    for (var k in attributes) {
+      if (attributes.hasOwnProperty(k)) { element.setAttribute(k, String(attributes[k])); }
+    }
+    return element;
+  }
+
+  /** An SVG image whose title and aria-label say in words what it draws (read by screen readers and tests). */
+  function chart(width, height, className, label) {
+    var image = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img',
+      'class': className, 'aria-label': label });
+    var title = svg('title', {});
+    title.textContent = label;
+    image.appendChild(title);
+    return image;
+  }
+
+  function total(values) {
+    var t = 0;
+    for (var i = 0; i < values.length; i++) { t += values[i]; }
+    return t;
+  }
+
+  function most(values) {
+    var m = 0;
+    for (var i = 0; i < values.length; i++) { if (values[i] > m) { m = values[i]; } }
+    return m;
+  }
+
+  /** One bar per minute, oldest left; the words: the hour's total, the busiest minute, the current minute. */
+  function sparkline(scope, series, values) {
+    var width = 150, height = 30, max = most(values);
+    var label = scope + ' ' + series + ' per minute, last ' + values.length + ' minutes: ' + total(values)
+      + ' in all, at most ' + max + ' in a minute, ' + (values.length ? values[values.length - 1] : 0)
+      + ' this minute';
+    var image = chart(width, height, 'spark ' + series, label);
+    image.setAttribute('data-series', series);
+    image.setAttribute('data-total', String(total(values)));
+    image.appendChild(svg('line', { 'class': 'base', x1: 0, y1: height - 0.5, x2: width, y2: height - 0.5 }));
+    var step = width / Math.max(1, values.length);
+    for (var i = 0; i < values.length; i++) {
+      if (values[i] > 0) {
+        var h = Math.max(1, Math.round(values[i] / max * (height - 2)));
+        image.appendChild(svg('rect', { x: (i * step).toFixed(2), y: height - h, width: Math.max(1, step - 0.6).toFixed(2),
+          height: h }));
+      }
+    }
+    return image;
+  }
+
+  function renderActivity(activity) {
+    var tbody = $('activity-table').getElementsByTagName('tbody')[0];
+    clear(tbody);
+    var series = [['deliveries', 'deliveries'], ['duplicates', 'duplicates'], ['retries', 'retries'],
+      ['failures', 'failures']];
+    for (var i = 0; i < activity.scopes.length; i++) {
+      var s = activity.scopes[i];
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-scope', s.name);
+      cell(tr, s.name, 'mono');
+      for (var j = 0; j < series.length; j++) {
+        var values = s[series[j][0]] || [];
+        var td = document.createElement('td');
+        td.appendChild(sparkline(s.name, series[j][1], values));
+        var figure = document.createElement('span');
+        figure.className = 'figure-text';
+        figure.textContent = total(values) + ' in the hour';
+        td.appendChild(figure);
+        tr.appendChild(td);
+      }
+      tbody.appendChild(tr);
+    }
+    $('activity-count').textContent = (activity.scopes.length ? '' : 'Nothing counted yet on this instance. ')
+      + (activity.scopesNotCharted ? activity.scopesNotCharted + ' more scopes are counted but not charted (too many'
+      + ' scopes).' : '');
+    $('activity-note').textContent = 'Counted in memory by ' + activity.scope + ', per minute from '
+      + time(activity.from) + ' (the current minute last); other instances of the application count their own.';
+    document.body.setAttribute('data-charts', 'true');
+  }
+
+  /** A line over the samples' times; unknown values (null) break it. */
+  function lineChart(container, className, label, samples, value) {
+    var width = 360, height = 70;
+    clear(container);
+    var image = chart(width, height, 'line ' + className, label);
+    image.setAttribute('data-samples', String(samples.length));
+    var values = [], max = 0;
+    for (var i = 0; i < samples.length; i++) {
+      var v = value(samples[i]);
+      values.push(v);
+      if (v !== null && v > max) { max = v; }
+    }
+    var step = samples.length > 1 ? width / (samples.length - 1) : width;
+    var points = [];
+    function flush() {
+      if (points.length) { image.appendChild(svg('polyline', { points: points.join(' ') })); }
+      points = [];
+    }
+    for (var j = 0; j < values.length; j++) {
+      if (values[j] === null) { flush(); continue; }
+      var y = height - 2 - (max > 0 ? values[j] / max * (height - 4) : 0);
+      points.push((j * step).toFixed(1) + ',' + y.toFixed(1));
+    }
+    flush();
+    container.appendChild(image);
+    var words = document.createElement('span');
+    words.className = 'figure-text';
+    words.textContent = label;
+    container.appendChild(words);
+  }
+
+  function renderRelayHistory(history) {
+    var samples = history.samples || [];
+    if (history.state === 'ABSENT') {
+      clear($('relay-throughput'));
+      clear($('relay-lag'));
+      $('relay-throughput').textContent = 'no outbox relay in this application';
+      return;
+    }
+    var relayed = 0, fastest = 0, lastLag = null, maxLag = 0;
+    for (var i = 0; i < samples.length; i++) {
+      relayed += samples[i].eventsRelayed;
+      var rate = samples[i].periodMillis > 0 ? samples[i].eventsRelayed * 1000 / samples[i].periodMillis : 0;
+      if (rate > fastest) { fastest = rate; }
+      if (samples[i].slotLagBytes >= 0) {
+        lastLag = samples[i].slotLagBytes;
+        if (lastLag > maxLag) { maxLag = lastLag; }
+      }
+    }
+    lineChart($('relay-throughput'), 'throughput', 'relay throughput, last hour (' + samples.length + ' samples): '
+      + relayed + ' events relayed, at most ' + (Math.round(fastest * 10) / 10) + ' per second', samples,
+      function (s) { return s.periodMillis > 0 ? s.eventsRelayed * 1000 / s.periodMillis : 0; });
+    lineChart($('relay-lag'), 'lag', 'slot lag, last hour (' + samples.length + ' samples): '
+      + (lastLag === null ? 'unknown' : lastLag + ' bytes now') + ', at most ' + maxLag + ' bytes', samples,
+      function (s) { return s.slotLagBytes >= 0 ? s.slotLagBytes : null; });
   }
 
   function inboxFilter() {
@@ -259,6 +402,8 @@
   function refresh() {
     request('GET', 'api/summary', function (status, body) { if (status === 200) { renderSummary(body); } });
     request('GET', 'api/relay?limit=100', function (status, body) { if (status === 200) { renderRelay(body); } });
+    request('GET', 'api/activity', function (status, body) { if (status === 200) { renderActivity(body); } });
+    request('GET', 'api/relay/history', function (status, body) { if (status === 200) { renderRelayHistory(body); } });
     loadInbox(null);
     loadOutbox(null, true);
   }

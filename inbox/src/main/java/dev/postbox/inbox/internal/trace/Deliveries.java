@@ -152,6 +152,9 @@ public final class Deliveries {
             if (!scheduled && attempt == 1) {
                 counters.count(Count.FIRST_DELIVERY);
             }
+            if (attempt > 1) {
+                counters.count(Count.RETRY);
+            }
             switch (outcome) {
                 case "duplicate" -> counters.count(Count.DUPLICATE);
                 case "in_progress" -> counters.count(Count.IN_PROGRESS);
