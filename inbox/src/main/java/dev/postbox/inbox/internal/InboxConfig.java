@@ -47,6 +47,12 @@ public final class InboxConfig {
     public static final ConfigKey<Boolean> SCHEDULER_ENABLED = ConfigKey.bool(PREFIX + "scheduler.enabled")
             .defaultValue("true")
             .description("Whether this instance runs deferred retries, received records and the retention purge.");
+    public static final ConfigKey<Integer> SCHEDULER_CONCURRENCY = ConfigKey.integer(PREFIX
+            + "scheduler.concurrency", 1, 64)
+            .defaultValue("4")
+            .description("How many due records this instance's scheduler runs at once (each loop claims with FOR "
+                    + "UPDATE SKIP LOCKED, so loops and instances never share a record); per-scope rate limits "
+                    + "still hold. Records are not run in order.");
     public static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration(PREFIX + "poll-interval")
             .defaultValue("PT1S")
             .description("How often the scheduler looks for due retries and expired leases.");
@@ -151,7 +157,7 @@ public final class InboxConfig {
 
     /** The inbox's keys in README order, plus the per-scope templates (documented in prose). */
     public static final KeySet KEYS = KeySet.of("inbox", PREFIX, List.of(DATASOURCE, TABLE, STEPS_TABLE,
-            BREAKER_TABLE, SCHEDULER_ENABLED, POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE,
+            BREAKER_TABLE, SCHEDULER_ENABLED, SCHEDULER_CONCURRENCY, POLL_INTERVAL, BATCH_SIZE, LEASE, RETENTION, PURGE_INTERVAL, PURGE_BATCH_SIZE,
             MAX_PAYLOAD_BYTES, MARK_FIRST_DELIVERY_AFTER, CLAIM_FIRST_DELIVERIES_AFTER_START,
             HTTP_KEY_PER_PRINCIPAL, MAX_ATTEMPTS, INITIAL_DELAY, MAX_DELAY, BACKOFF_FACTOR, JITTER,
             BREAKER_FAILURE_THRESHOLD, BREAKER_COOL_DOWN, RATE_MAX_CONCURRENT, RATE_MAX_PER_SECOND, WEBHOOK_SCHEME,
@@ -174,6 +180,7 @@ public final class InboxConfig {
     private final String stepsTable;
     private final String breakerTable;
     private final boolean schedulerEnabled;
+    private final int schedulerConcurrency;
     private final Duration pollInterval;
     private final int batchSize;
     private final Duration lease;
@@ -194,6 +201,7 @@ public final class InboxConfig {
         this.stepsTable = reader.get(STEPS_TABLE);
         this.breakerTable = reader.get(BREAKER_TABLE);
         this.schedulerEnabled = reader.get(SCHEDULER_ENABLED);
+        this.schedulerConcurrency = reader.get(SCHEDULER_CONCURRENCY);
         this.pollInterval = reader.get(POLL_INTERVAL);
         this.batchSize = reader.get(BATCH_SIZE);
         this.lease = reader.get(LEASE);
@@ -303,6 +311,11 @@ public final class InboxConfig {
 
     public boolean schedulerEnabled() {
         return schedulerEnabled;
+    }
+
+    /** How many scheduler loops run due records at once ({@code postbox.inbox.scheduler.concurrency}). */
+    public int schedulerConcurrency() {
+        return schedulerConcurrency;
     }
 
     public Duration pollInterval() {

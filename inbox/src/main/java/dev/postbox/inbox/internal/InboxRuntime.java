@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import javax.sql.DataSource;
 
@@ -146,8 +147,9 @@ public final class InboxRuntime implements AutoCloseable {
     }
 
     private ScheduledExecutorService ownExecutor() {
-        ownExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "postbox-inbox-scheduler");
+        AtomicInteger threads = new AtomicInteger();
+        ownExecutor = Executors.newScheduledThreadPool(config.schedulerConcurrency(), r -> {
+            Thread t = new Thread(r, "postbox-inbox-scheduler-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

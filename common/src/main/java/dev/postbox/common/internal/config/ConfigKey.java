@@ -34,8 +34,16 @@ public final class ConfigKey<T> {
     private final String defaultValue;
     private final String description;
     private final boolean secret;
+    /** Made by {@link #resolve}: concrete even if a filled-in value looks like a placeholder (a scope {@code <b>}). */
+    private final boolean resolved;
 
     private ConfigKey(String name, ValueType<T> type, String defaultValue, String description, boolean secret) {
+        this(name, type, defaultValue, description, secret, false);
+    }
+
+    private ConfigKey(String name, ValueType<T> type, String defaultValue, String description, boolean secret,
+            boolean resolved) {
+        this.resolved = resolved;
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.defaultValue = defaultValue;
@@ -117,21 +125,21 @@ public final class ConfigKey<T> {
                 throw new IllegalArgumentException("default '" + text + "' of " + name + " " + e.getMessage(), e);
             }
         }
-        return new ConfigKey<>(name, type, text, description, secret);
+        return new ConfigKey<>(name, type, text, description, secret, resolved);
     }
 
     public ConfigKey<T> description(String text) {
-        return new ConfigKey<>(name, type, defaultValue, text, secret);
+        return new ConfigKey<>(name, type, defaultValue, text, secret, resolved);
     }
 
     /** Values of this key are never shown: messages print {@code ****}. */
     public ConfigKey<T> secret() {
-        return new ConfigKey<>(name, type, defaultValue, description, true);
+        return new ConfigKey<>(name, type, defaultValue, description, true, resolved);
     }
 
     /** One more rule on the parsed value; {@code allowed} says it, e.g. {@code must contain ${aggregatetype}}. */
     public ConfigKey<T> check(Predicate<? super T> ok, String allowed) {
-        return new ConfigKey<>(name, type.and(ok, allowed), defaultValue, description, secret);
+        return new ConfigKey<>(name, type.and(ok, allowed), defaultValue, description, secret, resolved);
     }
 
     /** The same key under another name (e.g. the per-scope template of a global key), without a default. */
@@ -158,12 +166,12 @@ public final class ConfigKey<T> {
         if (i != values.length) {
             throw new IllegalArgumentException(name + " has " + i + " placeholders, not " + values.length);
         }
-        return new ConfigKey<>(out.toString(), type, defaultValue, description, secret);
+        return new ConfigKey<>(out.toString(), type, defaultValue, description, secret, true);
     }
 
     /** True for a name with placeholders such as {@code <name>}. */
     public boolean isTemplate() {
-        return PLACEHOLDER.matcher(name).find();
+        return !resolved && PLACEHOLDER.matcher(name).find();
     }
 
     public boolean isPassThrough() {

@@ -125,6 +125,18 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aResolvedKeyIsConcreteEvenWhenTheValueFilledInLooksLikeAPlaceholder() {
+        // a scope may be named anything, markup included: its keys must stay readable, not "a template"
+        String scope = "<script>alert(1)</script>";
+        ConfigKey<Integer> key = SCOPED_ATTEMPTS.resolve(scope);
+        assertThat(key.isTemplate()).isFalse();
+        assertThat(key.name()).isEqualTo("postbox.test.\"<script>alert(1)</script>\".max-attempts");
+        assertThat(reader(key.name(), "4").ifSet(key)).contains(4);
+        assertThat(reader().ifSet(key)).isEmpty();
+        assertThat(reader(key.name(), "4").rejectUnknown().ifSet(key.defaultValue("2"))).contains(4);
+    }
+
+    @Test
     void unknownKeysUnderTheModulePrefixFailNamingTheNearestKeyWithoutTheValue() {
         PostboxConfigurationException e = catchThrowableOfType(PostboxConfigurationException.class,
                 () -> reader("postbox.test.max-atempts", "3").rejectUnknown());

@@ -6,6 +6,7 @@ import dev.postbox.inbox.internal.Messages;
 import dev.postbox.inbox.internal.store.Claim;
 import dev.postbox.inbox.internal.trace.Deliveries;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,9 +30,9 @@ public final class RetryScheduler {
     private final InboxConfig config;
     private final Deliveries deliveries;
     private final Object lock = new Object();
-    private ScheduledFuture<?> future;
+    private final List<ScheduledFuture<?>> futures = new ArrayList<>();
     private volatile boolean stopping;
-    private long lastPurgeNanos = System.nanoTime();
+    private volatile long lastPurgeNanos = System.nanoTime();
 
     /** @param deliveries observes each run (span linked to the record's first delivery, counts) */
     public RetryScheduler(InboxEngine engine, HandlerRegistry registry, InboxConfig config, Deliveries deliveries) {
@@ -41,17 +42,29 @@ public final class RetryScheduler {
         this.deliveries = deliveries;
     }
 
-    /** Polls every {@code postbox.inbox.poll-interval} on the given executor until {@link #stop()}. */
+    /**
+     * Polls every {@code postbox.inbox.poll-interval} on the given executor until {@link #stop()}: one loop per
+     * {@code postbox.inbox.scheduler.concurrency}, each claiming and running one due record at a time. The loops are
+     * independent scheduled tasks (none waits for another), so an executor with fewer threads only makes them take
+     * turns. The first loop also purges and reports failed polls at WARNING; the others at FINE (one outage, one
+     * set of log lines).
+     */
     public void start(ScheduledExecutorService executor) {
         synchronized (lock) {
-            if (future != null) {
+            if (!futures.isEmpty()) {
                 return;
             }
             stopping = false;
             long interval = config.pollInterval().toMillis();
-            future = executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+            int loops = config.schedulerConcurrency();
+            for (int i = 0; i < loops; i++) {
+                Loop loop = new Loop(i == 0);
+                // staggered, so that the loops do not poll in lock-step when nothing is due
+                long first = interval + i * Math.max(1, interval / loops);
+                futures.add(executor.scheduleWithFixedDelay(loop::tick, first, interval, TimeUnit.MILLISECONDS));
+            }
             LOG.info(() -> "inbox scheduler started: table " + config.table() + ", poll every "
-                    + config.pollInterval() + ", lease " + config.lease());
+                    + config.pollInterval() + ", " + loops + " loop(s), lease " + config.lease());
         }
     }
 
@@ -59,36 +72,46 @@ public final class RetryScheduler {
     public void stop() {
         synchronized (lock) {
             stopping = true;
-            if (future != null) {
-                future.cancel(false);
-                future = null;
+            for (ScheduledFuture<?> f : futures) {
+                f.cancel(false);
             }
+            futures.clear();
         }
     }
 
-    /** Polls that failed in a row; only touched by the scheduler's thread. */
-    private int failedPolls;
+    /** One polling loop; its counter of failed polls is only touched by the task's own (serial) runs. */
+    private final class Loop {
+        private final boolean primary;
+        private int failedPolls;
 
-    private void tick() {
-        try {
-            runDue();
-            if (System.nanoTime() - lastPurgeNanos >= config.purgeInterval().toNanos()) {
-                lastPurgeNanos = System.nanoTime();
-                purge();
-            }
-            failedPolls = 0;
-        } catch (Throwable t) {
-            // never let an exception cancel the periodic task
-            failedPolls++;
-            if (failedPolls <= 10 && causedByNaming(t)) {
-                // Payara binds an application's own data sources after start-up: the first polls may come too early
-                LOG.info(() -> "inbox scheduler: the data source is not available yet (" + t.getMessage()
-                        + "); trying again in " + config.pollInterval());
-            } else if (failedPolls == 1 || failedPolls % 10 == 0) {
-                LOG.log(Level.WARNING, "inbox scheduler poll failed (" + failedPolls + " in a row); trying again "
-                        + "in " + config.pollInterval(), t);
-            } else {
-                LOG.warning(() -> "inbox scheduler poll failed again (" + failedPolls + " in a row): " + t);
+        Loop(boolean primary) {
+            this.primary = primary;
+        }
+
+        void tick() {
+            try {
+                runDue();
+                if (primary && System.nanoTime() - lastPurgeNanos >= config.purgeInterval().toNanos()) {
+                    lastPurgeNanos = System.nanoTime();
+                    purge();
+                }
+                failedPolls = 0;
+            } catch (Throwable t) {
+                // never let an exception cancel the periodic task
+                failedPolls++;
+                if (!primary) {
+                    LOG.log(Level.FINE, "inbox scheduler loop poll failed (" + failedPolls + " in a row)", t);
+                } else if (failedPolls <= 10 && causedByNaming(t)) {
+                    // Payara binds an application's own data sources after start-up: the first polls may come too
+                    // early
+                    LOG.info(() -> "inbox scheduler: the data source is not available yet (" + t.getMessage()
+                            + "); trying again in " + config.pollInterval());
+                } else if (failedPolls == 1 || failedPolls % 10 == 0) {
+                    LOG.log(Level.WARNING, "inbox scheduler poll failed (" + failedPolls + " in a row); trying "
+                            + "again in " + config.pollInterval(), t);
+                } else {
+                    LOG.warning(() -> "inbox scheduler poll failed again (" + failedPolls + " in a row): " + t);
+                }
             }
         }
     }
