@@ -65,7 +65,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         this.instance = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
         this.db = new Database(config, "postbox-relay " + config.slotName() + " " + instance);
         this.store = new ParkedStore(db, config.names().qualified(config.names().parkedTable()), config.slotName());
-        this.slotMonitor = new SlotMonitor(db, config.slotName());
+        this.slotMonitor = new SlotMonitor(db, config.slotName(), config.names().qualified(config.names().offsetTable()));
     }
 
     /** What runs while this instance holds the lock. */
@@ -175,6 +175,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         DeliveryPipeline pipeline;
         try {
             store.verifyTable();
+            store.verifyServer();
+            requireConnector();
             Set<AggregateKey> parked = store.parkedAggregates();
             if (!parked.isEmpty()) {
                 LOG.log(WARNING, parked.size() + " aggregate(s) have parked events in " + config.names().parkedTable()
@@ -213,6 +215,19 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 .build();
         active = a;
         a.thread.execute(a.engine);
+    }
+
+    /** Fails clearly when the MariaDB connector, an optional dependency, is missing. */
+    private void requireConnector() {
+        if (config.connection().isMariaDb()) {
+            try {
+                Class.forName(DebeziumProperties.MARIADB_CONNECTOR, false, DefaultOutboxRelay.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalStateException("postbox.relay.jdbc-url is a MariaDB URL but Debezium's MariaDB "
+                        + "connector is not on the class path: add io.debezium:debezium-connector-mariadb (the "
+                        + "version of postbox-debezium's Debezium) and org.mariadb.jdbc:mariadb-java-client", e);
+            }
+        }
     }
 
     /** Stops the engine (flushing acknowledged offsets) and then releases the lock. */
