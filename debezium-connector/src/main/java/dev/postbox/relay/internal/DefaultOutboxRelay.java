@@ -196,10 +196,17 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
-                        if (active == a) {
-                            setState(RelayStatus.State.ACTIVE);
-                            LOG.log(INFO, "Relay ACTIVE: streaming " + config.names().qualifiedOutboxTable() + " from slot "
-                                    + config.slotName() + " to " + sink.describe() + " (instance " + instance + ")");
+                        if (config.connection().isMariaDb()) {
+                            // the binlog connector reads the schema first and fixes its start position there:
+                            // ACTIVE once it streams, so that what is committed after ACTIVE is relayed
+                            Thread t = new Thread(() -> {
+                                StreamingProbe.awaitConnected(config.slotName(), () -> active != a || a.ended);
+                                announceActive(a);
+                            }, "postbox-relay-streaming-" + config.slotName());
+                            t.setDaemon(true);
+                            t.start();
+                        } else {
+                            announceActive(a);
                         }
                     }
                 })
@@ -215,6 +222,14 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 .build();
         active = a;
         a.thread.execute(a.engine);
+    }
+
+    private void announceActive(Active a) {
+        if (active == a && !a.ended) {
+            setState(RelayStatus.State.ACTIVE);
+            LOG.log(INFO, "Relay ACTIVE: streaming " + config.names().qualifiedOutboxTable() + " from slot "
+                    + config.slotName() + " to " + sink.describe() + " (instance " + instance + ")");
+        }
     }
 
     /** Fails clearly when the MariaDB connector, an optional dependency, is missing. */
