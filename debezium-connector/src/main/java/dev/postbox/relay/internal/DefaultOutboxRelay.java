@@ -284,11 +284,12 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     /** Hands each requested replay to the pipeline, which sends the rows through the aggregate's lane. */
     private void runReplays(Active a) {
         try {
+            long readAt = System.nanoTime();
             for (AggregateKey key : store.replayRequests()) {
                 if (stopping || active != a) {
                     return;
                 }
-                a.pipeline.replay(key);
+                a.pipeline.replay(key, readAt);
             }
         } catch (SQLException e) {
             LOG.log(WARNING, "Could not read replay requests from " + config.names().parkedTable() + ": " + e.getMessage());

@@ -370,8 +370,12 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     /**
      * Starts replaying the aggregate's dead-letter rows through its lane, unless a replay of it is under way.
      * Reads the rows on the calling thread (the supervisor's) and returns: the lane delivers them.
+     *
+     * @param requestsReadAt {@code System.nanoTime()} before the replay requests were read: a replay of the lane that
+     *     stopped after that (its row parked again, its request cleared) makes this request stale, and it is dropped
+     *     (seen on MariaDB, whose slower connections let a tick read a request just before the replay failed)
      */
-    void replay(AggregateKey key) {
+    void replay(AggregateKey key, long requestsReadAt) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -379,6 +383,9 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             Lane lane = lanes.computeIfAbsent(key, Lane::new);
             if (lane.replaying || lane.inFlight) {
                 return; // under way; or a live event in flight (the aggregate is not parked): asked again next tick
+            }
+            if (lane.replayStoppedAt != Long.MIN_VALUE && lane.replayStoppedAt - requestsReadAt > 0) {
+                return; // read before the last replay of this aggregate stopped: stale
             }
             LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
             if (lane.retry != null) {
@@ -495,6 +502,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     private void stopReplay(Lane lane, String why) {
         LOG.log(WARNING, "Replay of aggregate " + lane.key + " stopped after " + lane.replayedCount + " event(s): " + why);
         lane.replaying = false;
+        lane.replayStoppedAt = System.nanoTime();
         lane.loading = false;
         lane.dropReplayedEntries();
         lane.parked = true;
