@@ -44,7 +44,8 @@ final class RelayTestSupport {
 
     /** A fresh MariaDB database (the JVM's one server) with the MariaDB outbox table and relay tables. */
     static MariaDbServer.Database mariaDatabase(String prefix) {
-        MariaDbServer.Database db = MariaDbServer.shared().createDatabase(prefix);
+        // "m_": names differ from the PostgreSQL databases' of the same JVM, and so do the Kafka topics named after them
+        MariaDbServer.Database db = MariaDbServer.shared().createDatabase("m_" + prefix);
         db.execute(statements(read(Path.of("../outbox/src/main/resources/db/mariadb/postbox/V1_1__postbox_outbox.sql"))));
         db.execute(statements(resource("/db/mariadb/postbox/V1_3__postbox_relay.sql")));
         return db;
