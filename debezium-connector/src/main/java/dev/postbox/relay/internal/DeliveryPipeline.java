@@ -375,6 +375,12 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
      *     stopped after that (its row parked again, its request cleared) makes this request stale, and it is dropped
      *     (seen on MariaDB, whose slower connections let a tick read a request just before the replay failed)
      */
+    /**
+     * When a replay of an aggregate last stopped early ({@code System.nanoTime()}); kept apart from its lane, which
+     * may be dropped once idle. Guarded by this; one entry per aggregate whose replay failed, removed by its next one.
+     */
+    private final Map<AggregateKey, Long> replayStopped = new HashMap<>();
+
     void replay(AggregateKey key, long requestsReadAt) {
         synchronized (this) {
             if (closed) {
@@ -384,9 +390,11 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             if (lane.replaying || lane.inFlight) {
                 return; // under way; or a live event in flight (the aggregate is not parked): asked again next tick
             }
-            if (lane.replayStoppedAt != Long.MIN_VALUE && lane.replayStoppedAt - requestsReadAt > 0) {
+            Long stoppedAt = replayStopped.get(key);
+            if (stoppedAt != null && stoppedAt - requestsReadAt > 0) {
                 return; // read before the last replay of this aggregate stopped: stale
             }
+            replayStopped.remove(key);
             LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
             if (lane.retry != null) {
                 lane.retry.cancel(false); // a pending WAITING write: those events now queue behind the replay
@@ -502,7 +510,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     private void stopReplay(Lane lane, String why) {
         LOG.log(WARNING, "Replay of aggregate " + lane.key + " stopped after " + lane.replayedCount + " event(s): " + why);
         lane.replaying = false;
-        lane.replayStoppedAt = System.nanoTime();
+        replayStopped.put(lane.key, System.nanoTime());
         lane.loading = false;
         lane.dropReplayedEntries();
         lane.parked = true;

@@ -19,8 +19,6 @@ final class Lane {
     ScheduledFuture<?> retry;
     /** A replay of the aggregate's dead-letter rows is under way (they are, or are being read, into the queue). */
     boolean replaying;
-    /** System.nanoTime() when a replay of this lane last stopped early (the row was parked again). */
-    long replayStoppedAt = Long.MIN_VALUE;
     /** The replay is reading (more) rows from the dead-letter table: nothing is sent meanwhile. */
     boolean loading;
     /** Rows replayed and deleted in the current replay. */
