@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.postbox.common.Backoff;
 import dev.postbox.testkit.KafkaBroker;
+import dev.postbox.testkit.MariaDbServer;
 import dev.postbox.testkit.PostgresServer;
+import dev.postbox.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Real PostgreSQL and Kafka for the relay's tests, plus small helpers. No mocks. */
+/** Real PostgreSQL, MariaDB and Kafka for the relay's tests, plus small helpers. No mocks. */
 final class RelayTestSupport {
 
     static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -38,6 +40,47 @@ final class RelayTestSupport {
         PostgresServer.Database db = PostgresServer.shared().createDatabase(prefix);
         db.execute(outboxDdl(), relayDdl());
         return db;
+    }
+
+    /** A fresh MariaDB database (the JVM's one server) with the MariaDB outbox table and relay tables. */
+    static MariaDbServer.Database mariaDatabase(String prefix) {
+        // "m_": names differ from the PostgreSQL databases' of the same JVM, and so do the Kafka topics named after them
+        MariaDbServer.Database db = MariaDbServer.shared().createDatabase("m_" + prefix);
+        db.execute(statements(read(Path.of("../outbox/src/main/resources/db/mariadb/postbox/V1_1__postbox_outbox.sql"))));
+        db.execute(statements(resource("/db/mariadb/postbox/V1_3__postbox_relay.sql")));
+        return db;
+    }
+
+    private static String read(Path path) {
+        try {
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new IllegalStateException(path + " not found (tests run from the module directory)", e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RelayTestSupport.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A MariaDB script as single statements (JDBC runs one at a time): comments dropped, split at ';'. */
+    static String[] statements(String script) {
+        StringBuilder sql = new StringBuilder();
+        for (String line : script.split("\\R")) {
+            if (!line.trim().startsWith("--")) {
+                sql.append(line).append('\n');
+            }
+        }
+        return java.util.Arrays.stream(sql.toString().split(";")).map(String::trim).filter(t -> !t.isEmpty())
+                .toArray(String[]::new);
+    }
+
+    static boolean isMariaDb(TestDatabase db) {
+        return "mariadb".equals(db.product());
     }
 
     static String outboxDdl() {
@@ -57,8 +100,12 @@ final class RelayTestSupport {
     }
 
     /** A relay builder with test-friendly timings; the slot is named after the (unique) database. */
-    static OutboxRelay.Builder relay(PostgresServer.Database db) {
-        return OutboxRelay.builder()
+    static OutboxRelay.Builder relay(TestDatabase db) {
+        OutboxRelay.Builder builder = OutboxRelay.builder();
+        if (isMariaDb(db)) {
+            builder.debeziumProperty("database.ssl.mode", "disable"); // the test server has no TLS
+        }
+        return builder
                 .jdbc(db.jdbcUrl(), db.user(), db.password())
                 .slotName(db.name())
                 .publicationName("pub_" + db.name())
@@ -74,22 +121,27 @@ final class RelayTestSupport {
         return new Backoff(initialDelay, maxDelay, 2.0, 0.2);
     }
 
-    static OutboxRelay.Builder kafkaRelay(PostgresServer.Database db) {
+    static OutboxRelay.Builder kafkaRelay(TestDatabase db) {
         return relay(db).kafka(KafkaBroker.shared().bootstrapServers()).topicPattern(db.name() + ".${aggregatetype}");
     }
 
     /** Inserts one outbox row in its own transaction; payload {"seq": n}. */
-    static UUID insert(PostgresServer.Database db, String aggregateType, String aggregateId, int seq) {
+    static UUID insert(TestDatabase db, String aggregateType, String aggregateId, int seq) {
         return insert(db, aggregateType, aggregateId, "Seq", "{\"seq\": " + seq + "}", "{}");
     }
 
-    static UUID insert(PostgresServer.Database db, String aggregateType, String aggregateId, String type,
+    static UUID insert(TestDatabase db, String aggregateType, String aggregateId, String type,
             String payload, String headers) {
         UUID id = UUID.randomUUID();
+        boolean mariaDb = isMariaDb(db);
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "insert into outbox_event (id, aggregatetype, aggregateid, type, payload, headers) "
-                        + "values (?, ?, ?, ?, ?::jsonb, ?::jsonb)")) {
-            ps.setObject(1, id);
+                        + (mariaDb ? "values (?, ?, ?, ?, ?, ?)" : "values (?, ?, ?, ?, ?::jsonb, ?::jsonb)"))) {
+            if (mariaDb) {
+                ps.setString(1, id.toString());
+            } else {
+                ps.setObject(1, id);
+            }
             ps.setString(2, aggregateType);
             ps.setString(3, aggregateId);
             ps.setString(4, type);
@@ -106,14 +158,20 @@ final class RelayTestSupport {
      * Inserts {@code perAggregate} events for each of {@code aggregates} aggregates of type {@code type}, interleaved,
      * in transactions of {@code perTransaction} rows; payload seq counts 1.. per aggregate.
      */
-    static void insertMany(PostgresServer.Database db, String type, int aggregates, int perAggregate, int perTransaction) {
+    static void insertMany(TestDatabase db, String type, int aggregates, int perAggregate, int perTransaction) {
+        boolean mariaDb = isMariaDb(db);
         try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "insert into outbox_event (id, aggregatetype, aggregateid, type, payload) values (?, ?, ?, 'Seq', ?::jsonb)")) {
+                "insert into outbox_event (id, aggregatetype, aggregateid, type, payload) values (?, ?, ?, 'Seq', "
+                        + (mariaDb ? "?)" : "?::jsonb)"))) {
             c.setAutoCommit(false);
             int inTx = 0;
             for (int seq = 1; seq <= perAggregate; seq++) {
                 for (int a = 0; a < aggregates; a++) {
-                    ps.setObject(1, UUID.randomUUID());
+                    if (mariaDb) {
+                        ps.setString(1, UUID.randomUUID().toString());
+                    } else {
+                        ps.setObject(1, UUID.randomUUID());
+                    }
                     ps.setString(2, type);
                     ps.setString(3, "a-" + a);
                     ps.setString(4, "{\"seq\": " + seq + "}");

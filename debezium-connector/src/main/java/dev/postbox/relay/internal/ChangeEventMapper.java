@@ -169,6 +169,10 @@ final class ChangeEventMapper {
         if (offset == null) {
             return "";
         }
+        Object file = offset.get("file");
+        if (file != null) {
+            return "binlog=" + file + ":" + offset.get("pos") + " row=" + offset.get("row"); // MariaDB
+        }
         Object lsn = offset.get("lsn");
         Object tx = offset.get("txId");
         return "lsn=" + (lsn instanceof Long l ? formatLsn(l) : String.valueOf(lsn)) + " txId=" + tx;

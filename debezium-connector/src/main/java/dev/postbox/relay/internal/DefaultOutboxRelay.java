@@ -68,7 +68,7 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         this.instance = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
         this.db = new Database(config, "postbox-relay " + config.slotName() + " " + instance);
         this.store = new ParkedStore(db, config.names().qualified(config.names().parkedTable()), config.slotName());
-        this.slotMonitor = new SlotMonitor(db, config.slotName());
+        this.slotMonitor = new SlotMonitor(db, config.slotName(), config.names().qualified(config.names().offsetTable()));
         this.sampler = new RelaySampler(config.intervals().sample(), counters::relayed, this::slotLagBytes,
                 java.time.Clock.systemUTC());
     }
@@ -185,6 +185,8 @@ public final class DefaultOutboxRelay implements OutboxRelay {
         DeliveryPipeline pipeline;
         try {
             store.verifyTable();
+            store.verifyServer();
+            requireConnector();
             Set<AggregateKey> parked = store.parkedAggregates();
             if (!parked.isEmpty()) {
                 LOG.log(WARNING, parked.size() + " aggregate(s) have parked events in " + config.names().parkedTable()
@@ -204,10 +206,17 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 .using(new DebeziumEngine.ConnectorCallback() {
                     @Override
                     public void taskStarted() {
-                        if (active == a) {
-                            setState(RelayStatus.State.ACTIVE);
-                            LOG.log(INFO, "Relay ACTIVE: streaming " + config.names().qualifiedOutboxTable() + " from slot "
-                                    + config.slotName() + " to " + sink.describe() + " (instance " + instance + ")");
+                        if (config.connection().isMariaDb()) {
+                            // the binlog connector reads the schema first and fixes its start position there:
+                            // ACTIVE once it streams, so that what is committed after ACTIVE is relayed
+                            Thread t = new Thread(() -> {
+                                StreamingProbe.awaitConnected(config.slotName(), () -> active != a || a.ended);
+                                announceActive(a);
+                            }, "postbox-relay-streaming-" + config.slotName());
+                            t.setDaemon(true);
+                            t.start();
+                        } else {
+                            announceActive(a);
                         }
                     }
                 })
@@ -223,6 +232,27 @@ public final class DefaultOutboxRelay implements OutboxRelay {
                 .build();
         active = a;
         a.thread.execute(a.engine);
+    }
+
+    private void announceActive(Active a) {
+        if (active == a && !a.ended) {
+            setState(RelayStatus.State.ACTIVE);
+            LOG.log(INFO, "Relay ACTIVE: streaming " + config.names().qualifiedOutboxTable() + " from slot "
+                    + config.slotName() + " to " + sink.describe() + " (instance " + instance + ")");
+        }
+    }
+
+    /** Fails clearly when the MariaDB connector, an optional dependency, is missing. */
+    private void requireConnector() {
+        if (config.connection().isMariaDb()) {
+            try {
+                Class.forName(DebeziumProperties.MARIADB_CONNECTOR, false, DefaultOutboxRelay.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalStateException("postbox.relay.jdbc-url is a MariaDB URL but Debezium's MariaDB "
+                        + "connector is not on the class path: add io.debezium:debezium-connector-mariadb (the "
+                        + "version of postbox-debezium's Debezium) and org.mariadb.jdbc:mariadb-java-client", e);
+            }
+        }
     }
 
     /** Stops the engine (flushing acknowledged offsets) and then releases the lock. */
@@ -264,11 +294,12 @@ public final class DefaultOutboxRelay implements OutboxRelay {
     /** Hands each requested replay to the pipeline, which sends the rows through the aggregate's lane. */
     private void runReplays(Active a) {
         try {
+            long readAt = System.nanoTime();
             for (AggregateKey key : store.replayRequests()) {
                 if (stopping || active != a) {
                     return;
                 }
-                a.pipeline.replay(key);
+                a.pipeline.replay(key, readAt);
             }
         } catch (SQLException e) {
             LOG.log(WARNING, "Could not read replay requests from " + config.names().parkedTable() + ": " + e.getMessage());

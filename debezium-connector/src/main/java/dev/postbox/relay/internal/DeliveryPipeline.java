@@ -370,8 +370,18 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     /**
      * Starts replaying the aggregate's dead-letter rows through its lane, unless a replay of it is under way.
      * Reads the rows on the calling thread (the supervisor's) and returns: the lane delivers them.
+     *
+     * @param requestsReadAt {@code System.nanoTime()} before the replay requests were read: a replay of the lane that
+     *     stopped after that (its row parked again, its request cleared) makes this request stale, and it is dropped
+     *     (seen on MariaDB, whose slower connections let a tick read a request just before the replay failed)
      */
-    void replay(AggregateKey key) {
+    /**
+     * When a replay of an aggregate last stopped early ({@code System.nanoTime()}); kept apart from its lane, which
+     * may be dropped once idle. Guarded by this; one entry per aggregate whose replay failed, removed by its next one.
+     */
+    private final Map<AggregateKey, Long> replayStopped = new HashMap<>();
+
+    void replay(AggregateKey key, long requestsReadAt) {
         synchronized (this) {
             if (closed) {
                 return;
@@ -380,6 +390,11 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
             if (lane.replaying || lane.inFlight) {
                 return; // under way; or a live event in flight (the aggregate is not parked): asked again next tick
             }
+            Long stoppedAt = replayStopped.get(key);
+            if (stoppedAt != null && stoppedAt - requestsReadAt > 0) {
+                return; // read before the last replay of this aggregate stopped: stale
+            }
+            replayStopped.remove(key);
             LOG.log(INFO, "Replaying parked aggregate " + key + " of relay " + config.slotName());
             if (lane.retry != null) {
                 lane.retry.cancel(false); // a pending WAITING write: those events now queue behind the replay
@@ -495,6 +510,7 @@ final class DeliveryPipeline implements DebeziumEngine.ChangeConsumer<RecordChan
     private void stopReplay(Lane lane, String why) {
         LOG.log(WARNING, "Replay of aggregate " + lane.key + " stopped after " + lane.replayedCount + " event(s): " + why);
         lane.replaying = false;
+        replayStopped.put(lane.key, System.nanoTime());
         lane.loading = false;
         lane.dropReplayedEntries();
         lane.parked = true;

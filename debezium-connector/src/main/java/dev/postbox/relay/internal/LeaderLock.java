@@ -1,27 +1,27 @@
 package dev.postbox.relay.internal;
 
+import dev.postbox.common.internal.dialect.Dialect;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * One active relay per replication slot: a session-level advisory lock held on a dedicated connection. The lock
- * goes away with the connection, so a crashed or partitioned holder releases it without anyone's help (after TCP
- * keep-alive or the server's own timeouts notice a dead peer).
+ * One active relay per replication slot (relay name): a session-level lock held on a dedicated connection
+ * (PostgreSQL: an advisory lock; MariaDB: {@code GET_LOCK}). The lock goes away with the connection, so a crashed or
+ * partitioned holder releases it without anyone's help (after TCP keep-alive or the server's own timeouts notice a
+ * dead peer). The connection is opened here, never taken from a pool, and closed only to release the lock: a
+ * session lock on a pooled connection would outlive its holder in the pool.
  */
 final class LeaderLock implements AutoCloseable {
 
-    /** First half of the two-int advisory key: 'post' in ASCII, so Postbox locks are recognisable in pg_locks. */
-    static final int CLASS_ID = 0x706f7374;
-
     private final Database db;
-    private final int objectId;
+    private final Dialect dialect;
+    private final String slotName;
     private Connection connection;
 
     LeaderLock(Database db, String slotName) {
         this.db = db;
-        this.objectId = ("postbox-relay:" + slotName).hashCode(); // String.hashCode is specified: stable everywhere
+        this.dialect = db.dialect();
+        this.slotName = slotName;
     }
 
     /** True when this instance now holds the lock. */
@@ -31,13 +31,8 @@ final class LeaderLock implements AutoCloseable {
         }
         Connection c = db.open();
         boolean acquired = false;
-        try (PreparedStatement ps = c.prepareStatement("select pg_try_advisory_lock(?, ?)")) {
-            ps.setInt(1, CLASS_ID);
-            ps.setInt(2, objectId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                acquired = rs.getBoolean(1);
-            }
+        try {
+            acquired = dialect.relayTryLock(c, slotName);
         } finally {
             if (!acquired) {
                 c.close();
@@ -60,23 +55,11 @@ final class LeaderLock implements AutoCloseable {
 
     /** Who holds the lock, for the standby log line; null when nobody (or unknown). */
     String holder() {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(
-                "select a.pid, a.application_name, host(a.client_addr), a.backend_start from pg_locks l "
-                        + "join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted "
-                        + "and l.classid::bigint = ? and l.objid::bigint = ? and l.objsubid = 2")) {
-            ps.setLong(1, Integer.toUnsignedLong(CLASS_ID));
-            ps.setLong(2, Integer.toUnsignedLong(objectId));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return "backend pid " + rs.getInt(1) + " (" + rs.getString(2) + ", from "
-                            + (rs.getString(3) == null ? "local socket" : rs.getString(3)) + ", connected since "
-                            + rs.getTimestamp(4).toInstant() + ")";
-                }
-            }
+        try (Connection c = db.open()) {
+            return dialect.relayLockHolder(c, slotName);
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
         }
-        return null;
     }
 
     /** Releases the lock by closing its connection. */

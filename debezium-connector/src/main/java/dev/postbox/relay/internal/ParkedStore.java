@@ -2,13 +2,13 @@ package dev.postbox.relay.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.postbox.common.internal.dialect.Dialect;
 import dev.postbox.relay.ParkedEvent;
 import dev.postbox.relay.RelayEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +22,9 @@ import java.util.UUID;
 final class ParkedStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "seq, status, event_id, aggregatetype, aggregateid, type, payload::text, "
-            + "\"timestamp\", headers::text, source_position, attempts, last_error, first_failed_at, parked_at, "
-            + "replay_requested_at";
-
     private final Database db;
+    private final Dialect dialect;
+    private final String columns;
     private final String table;
     private final String relay;
 
@@ -41,6 +39,8 @@ final class ParkedStore {
 
     private ParkedStore(Database db, String table, String relay, boolean keep) {
         this.db = db;
+        this.dialect = db.dialect();
+        this.columns = dialect.relayParkedColumns();
         this.table = table;
         this.relay = relay;
         this.keep = keep;
@@ -120,15 +120,26 @@ final class ParkedStore {
 
     /** Fails with a clear message when the relay's DDL was not applied. */
     void verifyTable() throws SQLException {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("select to_regclass(?)")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getString(1) == null) {
-                    throw new SQLException("table " + table + " does not exist: apply "
-                            + "db/postbox/V1_3__postbox_relay.sql (shipped in postbox-debezium) before starting the relay");
-                }
+        try (Connection c = db.open()) {
+            if (!dialect.relayTableExists(c, table)) {
+                throw new SQLException("table " + table + " does not exist: apply " + dialect.relayMigration()
+                        + " (shipped in postbox-debezium) before starting the relay");
             }
+        }
+    }
+
+    /**
+     * Fails naming the setting and the fix when the server cannot feed the relay (PostgreSQL's wal_level;
+     * MariaDB's binlog settings and the user's replication grants).
+     */
+    void verifyServer() throws SQLException {
+        List<String> problems;
+        try (Connection c = db.open()) {
+            problems = dialect.relayServerProblems(c);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(dialect.displayName() + " at " + db.url().replaceFirst("\\?.*", "")
+                    + " cannot feed the relay: " + String.join("; ", problems));
         }
     }
 
@@ -154,13 +165,10 @@ final class ParkedStore {
 
     private Void insert(Connection c, RelayEvent e, ParkedEvent.Status status, int attempts, String error,
             Instant firstFailedAt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into " + table
-                + " (relay, status, event_id, aggregatetype, aggregateid, type, payload, \"timestamp\", headers, "
-                + "source_position, attempts, last_error, first_failed_at) "
-                + "values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?) on conflict (relay, event_id) do nothing")) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.relayParkedInsert(table))) {
             ps.setString(1, relay);
             ps.setString(2, status.name());
-            ps.setObject(3, e.id());
+            dialect.bindUuid(ps, 3, e.id());
             ps.setString(4, e.aggregateType());
             ps.setString(5, e.aggregateId());
             ps.setString(6, e.type());
@@ -169,24 +177,28 @@ final class ParkedStore {
             } else {
                 ps.setString(7, e.payload());
             }
-            ps.setTimestamp(8, Timestamp.from(e.timestamp()));
+            dialect.bindTimestamp(ps, 8, e.timestamp());
             ps.setString(9, toJson(e.headers()));
             ps.setString(10, e.sourcePosition());
             ps.setInt(11, attempts);
             ps.setString(12, error);
-            ps.setTimestamp(13, firstFailedAt == null ? null : Timestamp.from(firstFailedAt));
+            if (firstFailedAt == null) {
+                ps.setTimestamp(13, null);
+            } else {
+                dialect.bindTimestamp(ps, 13, firstFailedAt);
+            }
             ps.executeUpdate();
         }
         return null;
     }
 
     List<ParkedEvent> list(int limit) throws SQLException {
-        return query("select " + COLUMNS + " from " + table + " where relay = ? order by seq limit " + Math.max(0, limit));
+        return query("select " + columns + " from " + table + " where relay = ? order by seq limit " + Math.max(0, limit));
     }
 
     List<ParkedEvent> forAggregate(String type, String id) throws SQLException {
         return run(c -> {
-            try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from " + table
+            try (PreparedStatement ps = c.prepareStatement("select " + columns + " from " + table
                     + " where relay = ? and aggregatetype = ? and aggregateid = ? order by seq")) {
                 ps.setString(1, relay);
                 ps.setString(2, type);
@@ -208,10 +220,9 @@ final class ParkedStore {
     }
 
     boolean requestReplay(UUID eventId) throws SQLException {
-        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement("update " + table
-                + " set replay_requested_at = now() where relay = ? and event_id = ? and status = 'PARKED'")) {
+        try (Connection c = db.open(); PreparedStatement ps = c.prepareStatement(dialect.relayRequestReplay(table))) {
             ps.setString(1, relay);
-            ps.setObject(2, eventId);
+            dialect.bindUuid(ps, 2, eventId);
             return ps.executeUpdate() > 0;
         }
     }
@@ -237,21 +248,10 @@ final class ParkedStore {
      * (Deleting the head alone left WAITING rows that no replay request covered and no API could replay.)
      */
     void deleteReplayed(long seq) throws SQLException {
-        // the UPDATE sees the table as it was before the DELETE (one snapshot), hence "n.seq <> gone.seq"
-        run(c -> deleteReplayed(c, seq));
-    }
-
-    private Void deleteReplayed(Connection c, long seq) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("with gone as (delete from " + table
-                + " where seq = ? returning seq, relay, aggregatetype, aggregateid, status, replay_requested_at) "
-                + "update " + table + " t set status = 'PARKED', replay_requested_at = gone.replay_requested_at "
-                + "from gone where gone.status = 'PARKED' and t.seq = (select min(n.seq) from " + table + " n "
-                + "where n.relay = gone.relay and n.aggregatetype = gone.aggregatetype "
-                + "and n.aggregateid = gone.aggregateid and n.seq <> gone.seq)")) {
-            ps.setLong(1, seq);
-            ps.executeUpdate();
-        }
-        return null;
+        run(c -> {
+            dialect.relayDeleteReplayed(c, table, seq);
+            return null;
+        });
     }
 
     /** A replayed event failed again: it becomes (or stays) the parked head of its aggregate. */
@@ -260,9 +260,7 @@ final class ParkedStore {
     }
 
     private Void replayFailed(Connection c, long seq, int attempts, String error) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update " + table
-                + " set status = 'PARKED', attempts = ?, last_error = ?, replay_requested_at = null, "
-                + "first_failed_at = coalesce(first_failed_at, now()) where seq = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(dialect.relayReplayFailed(table))) {
             ps.setInt(1, attempts);
             ps.setString(2, error);
             ps.setLong(3, seq);
@@ -278,23 +276,19 @@ final class ParkedStore {
         }
     }
 
-    private static List<ParkedEvent> read(PreparedStatement ps) throws SQLException {
+    private List<ParkedEvent> read(PreparedStatement ps) throws SQLException {
         List<ParkedEvent> result = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                RelayEvent event = new RelayEvent(rs.getObject(3, UUID.class), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), fromJson(rs.getString(9)), rs.getTimestamp(8).toInstant(),
+                RelayEvent event = new RelayEvent(dialect.readUuid(rs, 3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), rs.getString(7), fromJson(rs.getString(9)), dialect.readTimestamp(rs, 8),
                         rs.getString(10));
                 result.add(new ParkedEvent(rs.getLong(1), event, ParkedEvent.Status.valueOf(rs.getString(2)),
-                        rs.getInt(11), rs.getString(12), instant(rs.getTimestamp(13)), instant(rs.getTimestamp(14)),
-                        instant(rs.getTimestamp(15))));
+                        rs.getInt(11), rs.getString(12), dialect.readTimestamp(rs, 13), dialect.readTimestamp(rs, 14),
+                        dialect.readTimestamp(rs, 15)));
             }
         }
         return result;
-    }
-
-    private static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
     }
 
     private static String toJson(Map<String, String> headers) {

@@ -3,6 +3,8 @@ package dev.postbox.relay.internal;
 import dev.postbox.common.Backoff;
 import dev.postbox.common.PostboxConfigurationException;
 import dev.postbox.common.StandardWebhooks;
+import dev.postbox.common.internal.dialect.Dialect;
+import dev.postbox.common.internal.dialect.Dialects;
 import dev.postbox.relay.RelaySink;
 import java.net.URI;
 import java.time.Duration;
@@ -51,7 +53,7 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
                 + names.qualifiedOutboxTable() + ", database=" + connection + ", sink=" + sink.kind() + "]";
     }
 
-    /** The PostgreSQL database holding the outbox. */
+    /** The database holding the outbox (PostgreSQL, or MariaDB for a {@code jdbc:mariadb:} URL). */
     public record Connection(String jdbcUrl, String host, int port, String database, String user, String password) {
 
         public Connection {
@@ -60,15 +62,29 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
             }
         }
 
-        /** From a JDBC URL {@code jdbc:postgresql://host[:port]/database[?parameters]}. */
+        /** From a JDBC URL {@code jdbc:postgresql://host[:port]/database[?parameters]} or {@code jdbc:mariadb:...}. */
         public static Connection of(String jdbcUrl, String user, String password) {
             Matcher m = jdbcUrl == null ? null : RelayKeys.JDBC_URL_FORMAT.matcher(jdbcUrl.trim());
             if (m == null || !m.matches()) {
-                throw new PostboxConfigurationException(RelayKeys.JDBC_URL.name(), jdbcUrl,
-                        "must be jdbc:postgresql://host[:port]/database[?parameters]");
+                throw new PostboxConfigurationException(RelayKeys.JDBC_URL.name(), jdbcUrl, RelayKeys.JDBC_URL_RULE);
             }
-            int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-            return new Connection(jdbcUrl.trim(), m.group(1), port, m.group(3), user, password);
+            int port = m.group(3) != null ? Integer.parseInt(m.group(3)) : m.group(1).equals("mariadb") ? 3306 : 5432;
+            return new Connection(jdbcUrl.trim(), m.group(2), port, m.group(4), user, password);
+        }
+
+        /** The SQL dialect of the database, from the URL's scheme (host, port and database alone: PostgreSQL). */
+        public Dialect dialect() {
+            return jdbcUrl.startsWith("jdbc:mariadb:") ? Dialects.mariadb() : Dialects.postgresql();
+        }
+
+        /** Whether the database is MariaDB (binlog connector) rather than PostgreSQL (logical decoding). */
+        public boolean isMariaDb() {
+            return dialect() == Dialects.mariadb();
+        }
+
+        /** The schema an unqualified outbox table is in: PostgreSQL's public, MariaDB's database of the URL. */
+        String defaultSchema() {
+            return isMariaDb() ? database : "public";
         }
 
         /** From host, port and database name. */
@@ -85,7 +101,7 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
 
     /** The relay's identity (slot) and the names of the publication and tables it uses, all in one schema. */
     public record Names(String slotName, String publicationName, String outboxSchema, String outboxTable,
-            String offsetTable, String parkedTable, String heartbeatTable) {
+            String offsetTable, String parkedTable, String heartbeatTable, String schemaHistoryTable) {
 
         public Names {
             if (slotName == null || !RelayKeys.SLOT.matcher(slotName).matches()) {
@@ -97,12 +113,18 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
             check(RelayKeys.OFFSET_TABLE.name(), offsetTable);
             check(RelayKeys.PARKED_TABLE.name(), parkedTable);
             check(RelayKeys.HEARTBEAT_TABLE.name(), heartbeatTable);
+            check(RelayKeys.SCHEMA_HISTORY_TABLE.name(), schemaHistoryTable);
         }
 
         /** {@code table} or {@code schema.table} (default schema public), already checked by the key's type. */
         static String[] splitOutboxTable(String qualified) {
+            return splitOutboxTable(qualified, "public");
+        }
+
+        /** {@code table} or {@code schema.table}, already checked by the key's type. */
+        static String[] splitOutboxTable(String qualified, String defaultSchema) {
             int dot = qualified.indexOf('.');
-            return dot < 0 ? new String[] {"public", qualified}
+            return dot < 0 ? new String[] {defaultSchema, qualified}
                     : new String[] {qualified.substring(0, dot), qualified.substring(dot + 1)};
         }
 
@@ -235,7 +257,9 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
     }
 
     /** The Debezium engine's settings: snapshot mode, batch sizes, memory bound, pass-through properties. */
-    public record Engine(String snapshotMode, int maxBatchSize, int maxInFlight, Map<String, String> debeziumProperties) {
+    /** @param serverId MariaDB's binlog replica id ({@code database.server.id}); null = derived from the slot name */
+    public record Engine(String snapshotMode, int maxBatchSize, int maxInFlight, Map<String, String> debeziumProperties,
+            Long serverId) {
         private static final Set<String> SNAPSHOT_MODES = Set.of("no_data", "initial", "when_needed");
 
         public Engine {
@@ -249,6 +273,12 @@ public record RelayConfig(Connection connection, Names names, SinkConfig sink, R
                         : RelayKeys.MAX_IN_FLIGHT.name(), Math.min(maxBatchSize, maxInFlight), "must be positive");
             }
             debeziumProperties = Map.copyOf(debeziumProperties);
+        }
+
+        /** The server id, or the default for this slot: the same on every instance of one relay. */
+        long serverIdFor(String slotName) {
+            return serverId != null ? serverId
+                    : 0x5000_0000L + Math.floorMod(("postbox-relay:" + slotName).hashCode(), 0x100_0000);
         }
     }
 }

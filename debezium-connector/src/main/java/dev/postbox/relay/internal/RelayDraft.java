@@ -156,16 +156,18 @@ public final class RelayDraft {
         ConfigReader r = ConfigReader.of(ALL, source).rejectUnknown();
         String outbox = outboxTable != null ? outboxTable
                 : r.find(OUTBOX_TABLE).orElseGet(() -> r.get(CommonKeys.OUTBOX_TABLE));
-        String[] outboxParts = Names.splitOutboxTable(outbox);
+        Connection connection = connection(r);
+        String[] outboxParts = Names.splitOutboxTable(outbox, connection.defaultSchema());
         Names names = new Names(or(slotName, () -> r.get(SLOT_NAME)), or(publicationName, () -> r.get(PUBLICATION_NAME)),
-                outboxParts[0], outboxParts[1], r.get(OFFSET_TABLE), r.get(PARKED_TABLE), r.get(HEARTBEAT_TABLE));
-        return new RelayConfig(connection(r), names, sink(r), retries(r),
+                outboxParts[0], outboxParts[1], r.get(OFFSET_TABLE), r.get(PARKED_TABLE), r.get(HEARTBEAT_TABLE),
+                r.get(SCHEMA_HISTORY_TABLE));
+        return new RelayConfig(connection, names, sink(r), retries(r),
                 new Intervals(or(pollInterval, () -> r.get(POLL_INTERVAL)),
                         or(offsetFlushInterval, () -> r.get(OFFSET_FLUSH_INTERVAL)),
                         or(heartbeatInterval, () -> r.get(HEARTBEAT_INTERVAL)),
                         or(standbyRetryInterval, () -> r.get(STANDBY_RETRY_INTERVAL)), r.get(SAMPLE_INTERVAL)),
                 new Engine(or(snapshotMode, () -> r.get(SNAPSHOT_MODE)), r.get(MAX_BATCH_SIZE), r.get(MAX_IN_FLIGHT),
-                        merged(r.passThrough(DEBEZIUM), debeziumProperties)),
+                        merged(r.passThrough(DEBEZIUM), debeziumProperties), r.find(SERVER_ID).orElse(null)),
                 r.get(MAX_LAG_BYTES));
     }
 

@@ -18,8 +18,14 @@ public final class RelayKeys {
 
     public static final String PREFIX = "postbox.relay.";
 
-    /** {@code jdbc:postgresql://host[:port]/database[?parameters]}: host, port and database are read from it. */
-    static final Pattern JDBC_URL_FORMAT = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?/([^/?]+)(?:\\?.*)?$");
+    /**
+     * {@code jdbc:postgresql://host[:port]/database[?parameters]} or {@code jdbc:mariadb://...}: the database product,
+     * host, port and database are read from it.
+     */
+    static final Pattern JDBC_URL_FORMAT = Pattern.compile(
+            "^jdbc:(postgresql|mariadb)://([^/:?]+)(?::(\\d+))?/([^/?]+)(?:\\?.*)?$");
+    static final String JDBC_URL_RULE = "must be jdbc:postgresql://host[:port]/database[?parameters] or "
+            + "jdbc:mariadb://host[:port]/database[?parameters]";
     /** PostgreSQL slot names: lower-case letters, digits and underscores, at most 63 characters. */
     static final Pattern SLOT = Pattern.compile("^[a-z0-9_]{1,63}$");
     static final String SLOT_RULE = "must be 1-63 lower-case letters, digits or underscores (a replication slot name)";
@@ -29,10 +35,10 @@ public final class RelayKeys {
     public static final ConfigKey<Boolean> ENABLED = ConfigKey.bool(PREFIX + "enabled").defaultValue("true")
             .description("Start the relay with the application (CDI). false: no engine, no lock, nothing read.");
     public static final ConfigKey<String> JDBC_URL = ConfigKey.string(PREFIX + "jdbc-url")
-            .check(url -> JDBC_URL_FORMAT.matcher(url).matches(),
-                    "must be jdbc:postgresql://host[:port]/database[?parameters]")
-            .description("JDBC URL of the PostgreSQL database holding the outbox, e.g. "
-                    + "jdbc:postgresql://db:5432/app. Alternatively set host, port and database.");
+            .check(url -> JDBC_URL_FORMAT.matcher(url).matches(), JDBC_URL_RULE)
+            .description("JDBC URL of the database holding the outbox, e.g. jdbc:postgresql://db:5432/app or "
+                    + "jdbc:mariadb://db:3306/app (MariaDB: see the MariaDB section). Alternatively set host, port and "
+                    + "database (PostgreSQL only).");
     public static final ConfigKey<String> HOST = ConfigKey.string(PREFIX + "host")
             .description("Database host, when jdbc-url is not set.");
     public static final ConfigKey<Integer> PORT = ConfigKey.integer(PREFIX + "port", 1, 65535).defaultValue("5432")
@@ -40,14 +46,16 @@ public final class RelayKeys {
     public static final ConfigKey<String> DATABASE = ConfigKey.string(PREFIX + "database")
             .description("Database name, when jdbc-url is not set.");
     public static final ConfigKey<String> USER = ConfigKey.string(PREFIX + "user")
-            .description("Database user: needs the REPLICATION attribute and ownership of the outbox table (to "
-                    + "create the publication), or a publication created beforehand.");
+            .description("Database user. PostgreSQL: needs the REPLICATION attribute and ownership of the outbox "
+                    + "table (to create the publication), or a publication created beforehand. MariaDB: REPLICATION "
+                    + "SLAVE, BINLOG MONITOR, SELECT on the outbox, and write access to the relay's tables.");
     public static final ConfigKey<String> PASSWORD = ConfigKey.string(PREFIX + "password").secret()
             .description("Database password (never logged).");
     public static final ConfigKey<String> SLOT_NAME = ConfigKey.string(PREFIX + "slot-name")
             .check(s -> SLOT.matcher(s).matches(), SLOT_RULE).defaultValue("postbox_relay")
-            .description("Logical replication slot; also the relay's identity (advisory lock, offsets, dead "
-                    + "letters, heartbeat row). One active relay per slot across all instances.");
+            .description("Logical replication slot (PostgreSQL); also the relay's identity (advisory lock, offsets, "
+                    + "dead letters, heartbeat row). One active relay per slot across all instances. MariaDB has no "
+                    + "slot: the name is the relay's identity only.");
     public static final ConfigKey<String> PUBLICATION_NAME = ConfigKey.table(PREFIX + "publication-name")
             .defaultValue("postbox_relay")
             .description("Publication created (filtered to the outbox and heartbeat tables) or reused.");
@@ -64,6 +72,14 @@ public final class RelayKeys {
     public static final ConfigKey<String> HEARTBEAT_TABLE = ConfigKey.table(PREFIX + "heartbeat-table")
             .defaultValue("postbox_relay_heartbeat")
             .description("Table the heartbeat query writes to (in the publication, ignored by routing).");
+    public static final ConfigKey<String> SCHEMA_HISTORY_TABLE = ConfigKey.table(PREFIX + "schema-history-table")
+            .defaultValue("postbox_relay_schema_history")
+            .description("MariaDB only: table of Debezium's schema history (JdbcSchemaHistory). One table per relay "
+                    + "(slot name): give each relay of a database its own.");
+    public static final ConfigKey<Long> SERVER_ID = ConfigKey.longInteger(PREFIX + "server-id", 1, 4_294_967_295L)
+            .description("MariaDB only: the server_id the relay uses as a binlog replica (Debezium database.server.id); "
+                    + "must differ from every server and replica of the replication topology. Default: 1342177280 + a "
+                    + "hash of the slot name (below 1359954496), the same for every instance of one relay.");
     public static final ConfigKey<String> SNAPSHOT_MODE = ConfigKey.choice(PREFIX + "snapshot-mode", "no_data",
             "initial", "when_needed").defaultValue("no_data")
             .description("Debezium snapshot.mode: no_data (stream only changes from the slot's creation on), "
@@ -143,7 +159,7 @@ public final class RelayKeys {
     /** The relay's keys, in README order; owns every name under {@link #PREFIX}. */
     public static final KeySet ALL = KeySet.of("relay", PREFIX, List.of(ENABLED, JDBC_URL, HOST, PORT, DATABASE, USER,
             PASSWORD, SLOT_NAME, PUBLICATION_NAME, OUTBOX_TABLE, OFFSET_TABLE, PARKED_TABLE, HEARTBEAT_TABLE,
-            SNAPSHOT_MODE, SINK, KAFKA_BOOTSTRAP_SERVERS, KAFKA_PRODUCER, TOPIC_PATTERN, WEBHOOK_URL, WEBHOOK_SECRET,
+            SCHEMA_HISTORY_TABLE, SERVER_ID, SNAPSHOT_MODE, SINK, KAFKA_BOOTSTRAP_SERVERS, KAFKA_PRODUCER, TOPIC_PATTERN, WEBHOOK_URL, WEBHOOK_SECRET,
             WEBHOOK_TIMEOUT, MAX_ATTEMPTS, BACKOFF_INITIAL, BACKOFF_MAX, BACKOFF_FACTOR, BACKOFF_JITTER, POLL_INTERVAL,
             MAX_BATCH_SIZE, MAX_IN_FLIGHT, OFFSET_FLUSH_INTERVAL, HEARTBEAT_INTERVAL, STANDBY_RETRY_INTERVAL,
             SAMPLE_INTERVAL, MAX_LAG_BYTES, DEBEZIUM));
