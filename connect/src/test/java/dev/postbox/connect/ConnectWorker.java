@@ -53,10 +53,9 @@ final class ConnectWorker implements AutoCloseable {
             p.setProperty("status.storage.replication.factor", "1");
             p.setProperty("offset.storage.partitions", "1");
             p.setProperty("status.storage.partitions", "1");
-            // the converters the connect README recommends: identical bytes to the embedded relay's
-            p.setProperty("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-            p.setProperty("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-            p.setProperty("header.converter", "org.apache.kafka.connect.storage.StringConverter");
+            // a common worker default; the connector's own configuration (the README's JSON) sets StringConverter
+            p.setProperty("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+            p.setProperty("value.converter", "org.apache.kafka.connect.json.JsonConverter");
             p.setProperty("listeners", "http://127.0.0.1:" + port);
             p.setProperty("rest.advertised.host.name", "127.0.0.1");
             p.setProperty("rest.advertised.port", Integer.toString(port));
