@@ -12,10 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * One Kafka Connect distributed worker ({@code org.apache.kafka.connect.cli.ConnectDistributed} from connect-runtime's
@@ -74,7 +77,7 @@ final class ConnectWorker implements AutoCloseable {
             try (var out = Files.newBufferedWriter(config)) {
                 p.store(out, "Postbox ConnectClusterTest worker " + name);
             }
-            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            String classpath = workerClasspath();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                     "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true",
@@ -87,6 +90,19 @@ final class ConnectWorker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start Connect worker " + name, e);
         }
+    }
+
+    /**
+     * This test's classpath without Postbox's own jars and classes (postbox-connect, postbox-debezium,
+     * postbox-common): the workers load the transform from the plugin zip in their plugin.path, as a user's do.
+     */
+    static String workerClasspath() {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Pattern postbox = Pattern.compile("(^|.*/)((common|debezium-connector|connect)/target/(classes|test-classes"
+                + "|postbox-[a-z]+-[^/]*\\.jar)|postbox-(common|debezium|connect)-[^/]*\\.jar)$");
+        return Arrays.stream(classpath.split(File.pathSeparator))
+                .filter(entry -> !postbox.matcher(entry.replace(File.separatorChar, '/')).matches())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static int freePort() throws IOException {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The transform on change records shaped as Debezium's PostgreSQL connector makes them (envelope with
  * {@code before}, {@code after}, {@code source}, {@code op}); the records the relay and a worker really produce are
- * compared in {@link ConnectClusterTest}.
+ * compared in {@link ConnectClusterIT}.
  */
 class PostboxEventRouterTest {
 

@@ -40,7 +40,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Postbox's relay on a real Kafka Connect distributed cluster of two workers (connect-runtime at the test kit's
- * Kafka version): the Debezium PostgreSQL source connector with {@link PostboxEventRouter} against the test kit's
+ * Kafka version), with the transform installed as a user installs it: the module's plugin zip unpacked into the
+ * workers' {@code plugin.path}, Postbox's jars left off their classpath (so it runs in Connect's plugin isolation,
+ * from the zip's jars). The Debezium PostgreSQL source connector with {@link PostboxEventRouter} against the test kit's
  * PostgreSQL and broker, while the embedded relay ({@code postbox-debezium}) publishes the same rows to other
  * topics. Mid-stream the worker running the connector's task is killed (SIGKILL): the task moves to the other
  * worker, every event arrives at least once and in order per aggregate, and each record is identical (topic after
@@ -49,7 +51,7 @@ import org.junit.jupiter.api.Test;
  * <p>Default build: 200 aggregates × {@code postbox.connect.events-per-aggregate} (20: 4,000 events);
  * {@code -Pconnect-scale}: 100 each, 20,000 events.
  */
-class ConnectClusterTest {
+class ConnectClusterIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(300);
     private static final int AGGREGATES = 200;
@@ -67,6 +69,7 @@ class ConnectClusterTest {
         String connectPrefix = "connect-" + db.name();
         String relayPrefix = "relay-" + db.name();
         Path dir = Path.of("target", "connect-cluster", db.name());
+        Map<String, String> plugins = Map.of("plugin.path", unzipPlugin(dir.resolve("plugins")).toString());
         long started = System.nanoTime();
 
         try (OutboxRelay relay = OutboxRelay.builder().jdbc(db.jdbcUrl(), db.user(), db.password())
@@ -74,13 +77,14 @@ class ConnectClusterTest {
                         .pollInterval(Duration.ofMillis(10)).offsetFlushInterval(Duration.ofMillis(500))
                         .heartbeatInterval(Duration.ZERO)
                         .kafka(bootstrap).topicPattern(relayPrefix + ".${aggregatetype}").build();
-                ConnectWorker first = ConnectWorker.start("worker-1", bootstrap, connectPrefix, dir, Map.of());
-                ConnectWorker second = ConnectWorker.start("worker-2", bootstrap, connectPrefix, dir, Map.of());
+                ConnectWorker first = ConnectWorker.start("worker-1", bootstrap, connectPrefix, dir, plugins);
+                ConnectWorker second = ConnectWorker.start("worker-2", bootstrap, connectPrefix, dir, plugins);
                 KafkaConsumer<byte[], byte[]> connectConsumer = consumer(Pattern.compile(Pattern.quote(connectPrefix) + "\\..*"));
                 KafkaConsumer<byte[], byte[]> relayConsumer = consumer(Pattern.compile(Pattern.quote(relayPrefix) + "\\..*"))) {
             relay.start();
             List<ConnectWorker> workers = List.of(first, second);
             await("both workers' REST APIs", () -> workers.stream().allMatch(w -> status(w, "/") == 200));
+            assertTransformFromThePluginZip(first);
 
             String connector = "postbox-outbox";
             HttpResponse<String> created = first.rest("PUT", "/connectors/" + connector + "/config",
@@ -162,6 +166,40 @@ class ConnectClusterTest {
         c.put("publication.name", "connect_" + db.name());
         c.put("transforms.postbox.topic-pattern", topicPrefix + ".${aggregatetype}");
         return c;
+    }
+
+    /** Unpacks the zip {@code mvn package} built (failsafe runs after it) into a plugin.path directory. */
+    private static Path unzipPlugin(Path pluginPath) throws IOException {
+        Path zip = Path.of(System.getProperty("postbox.connect.plugin-zip", "target/missing-plugin.zip"));
+        assertThat(zip).as("the plugin zip built by mvn package").exists();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                Path target = pluginPath.resolve(e.getName()).normalize();
+                assertThat(target.startsWith(pluginPath)).as("zip entry " + e.getName() + " inside the directory")
+                        .isTrue();
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return pluginPath.toAbsolutePath();
+    }
+
+    /** The worker lists the transform with the version from the zip's jar manifest (build classes have none). */
+    private static void assertTransformFromThePluginZip(ConnectWorker worker) throws IOException {
+        HttpResponse<String> r = worker.rest("GET", "/connector-plugins?connectorsOnly=false", null);
+        JsonNode transform = null;
+        for (JsonNode plugin : JSON.readTree(r.body())) {
+            if (PostboxEventRouter.class.getName().equals(plugin.path("class").asText())) {
+                transform = plugin;
+            }
+        }
+        assertThat(transform).as("PostboxEventRouter among " + r.body()).isNotNull();
+        assertThat(transform.path("type").asText()).isEqualTo("transformation");
+        assertThat(transform.path("version").asText()).isEqualTo(System.getProperty("postbox.connect.version"));
     }
 
     /**
@@ -279,7 +317,7 @@ class ConnectClusterTest {
     }
 
     private static long distinctIds(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(ConnectClusterTest::id).distinct().count();
+        return records.stream().map(ConnectClusterIT::id).distinct().count();
     }
 
     /** The id of the worker whose task 0 of {@code connector} is RUNNING, asked of any live worker, or null. */
@@ -368,7 +406,7 @@ class ConnectClusterTest {
     }
 
     private static String classpathResource(String name) throws IOException {
-        try (InputStream in = ConnectClusterTest.class.getResourceAsStream(name)) {
+        try (InputStream in = ConnectClusterIT.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
