@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -24,8 +25,11 @@ import org.apache.kafka.connect.source.SourceRecord;
  * heartbeats, changes of the heartbeat table, tombstones, and DELETEs of outbox rows (the outbox may delete
  * each row right after inserting it; the INSERT is the event). Updates of outbox rows are ignored too, as
  * Debezium's EventRouter does.
+ *
+ * <p>Public for one other user: the Kafka Connect plugin ({@code postbox-connect}'s {@code PostboxEventRouter})
+ * maps the same change records with {@link #mapOutboxChange}, so both relays publish the same records.
  */
-final class ChangeEventMapper {
+public final class ChangeEventMapper {
 
     private static final Logger LOG = Logger.getLogger(ChangeEventMapper.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,14 +42,25 @@ final class ChangeEventMapper {
     }
 
     RelayEvent map(SourceRecord record) {
-        if (!outboxTopic.equals(record.topic()) || !(record.value() instanceof Struct value)) {
-            return null; // heartbeat record, heartbeat table change, tombstone, or another table
+        if (!outboxTopic.equals(record.topic())) {
+            return null; // heartbeat record, heartbeat table change, or another table
+        }
+        return mapOutboxChange(record);
+    }
+
+    /**
+     * Maps a Debezium change record already known to come from the outbox table: the event of an INSERT (or a
+     * snapshot read), null for a tombstone, a DELETE or an UPDATE.
+     */
+    public static RelayEvent mapOutboxChange(ConnectRecord<?> record) {
+        if (!(record.value() instanceof Struct value)) {
+            return null; // tombstone
         }
         String op = value.getString("op");
         if (!"c".equals(op) && !"r".equals(op)) {
             if ("u".equals(op)) {
                 LOG.log(Level.WARNING, () -> "Ignoring an UPDATE of an outbox row at "
-                        + position(record) + ": outbox rows are insert-only; only INSERTs are relayed");
+                        + (record instanceof SourceRecord source ? position(source) : record.topic()) + ": outbox rows are insert-only; only INSERTs are relayed");
             }
             return null;
         }
@@ -63,7 +78,7 @@ final class ChangeEventMapper {
                 optionalString(after, "payload"),
                 headers,
                 timestamp(after),
-                position(record));
+                record instanceof SourceRecord source ? position(source) : "");
     }
 
     private static Map<String, String> headers(Struct after) {

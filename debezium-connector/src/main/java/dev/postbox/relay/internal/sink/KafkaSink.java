@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -132,11 +133,23 @@ public final class KafkaSink implements RelaySink {
 
     static List<Header> headers(RelayEvent event) {
         List<Header> headers = new ArrayList<>();
-        headers.add(new RecordHeader("id", event.id().toString().getBytes(StandardCharsets.UTF_8)));
-        headers.add(new RecordHeader("type", event.type().getBytes(StandardCharsets.UTF_8)));
+        headerValues(event).forEach((name, value) ->
+                headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8))));
+        return headers;
+    }
+
+    /**
+     * The record's headers in order, each sent as the UTF-8 bytes of its value: {@code id}, {@code type}, then the
+     * row's headers in their order (an {@code id} or {@code type} among them is left out). The Kafka Connect plugin
+     * ({@code postbox-connect}) sets the same headers from this method.
+     */
+    public static Map<String, String> headerValues(RelayEvent event) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("id", event.id().toString());
+        headers.put("type", event.type());
         event.headers().forEach((name, value) -> {
             if (!name.equals("id") && !name.equals("type")) {
-                headers.add(new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8)));
+                headers.put(name, value);
             }
         });
         return headers;
