@@ -215,6 +215,38 @@ public abstract class Dialect {
                 + "updated_at, completed_at, expires_at, history";
     }
 
+    /** A record for people by id. Parameter: id. */
+    public String inboxRecordById(String table) {
+        return "SELECT " + inboxRecordColumns() + " FROM " + table + " WHERE id = ?";
+    }
+
+    /** A record for people by key. Parameters: scope, key. */
+    public String inboxRecordByKey(String table) {
+        return "SELECT " + inboxRecordColumns() + " FROM " + table + " WHERE scope = ? AND idempotency_key = ?";
+    }
+
+    /**
+     * Records for people, newest first, up to {@code limit}. Parameters: the scope (when {@code byScope}), one per
+     * status ({@code statuses} of them), the from and to times of {@code created_at} (when {@code from}, {@code to}).
+     */
+    public String inboxRecordList(String table, boolean byScope, int statuses, boolean from, boolean to, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + inboxRecordColumns() + " FROM " + table + " WHERE true");
+        if (byScope) {
+            sql.append(" AND scope = ?");
+        }
+        if (statuses > 0) {
+            sql.append(" AND status IN (").append(String.join(", ", java.util.Collections.nCopies(statuses, "?")))
+                    .append(')');
+        }
+        if (from) {
+            sql.append(" AND created_at >= ?");
+        }
+        if (to) {
+            sql.append(" AND created_at < ?");
+        }
+        return sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit).toString();
+    }
+
     /** The stored traceparent of a record. Parameter: id. */
     public String inboxTraceparent(String table, String column) {
         return "SELECT " + column + " FROM " + table + " WHERE id = ?";
@@ -242,6 +274,25 @@ public abstract class Dialect {
     /** Runs a breaker UPDATE of one scope; returns its failure count after it, or empty when no row changed. */
     public abstract Optional<Integer> inboxBreakerExecute(Connection connection, PreparedStatement update,
             String table, String scope) throws SQLException;
+
+    /** A success in a CLOSED scope resets its count (no write when it is 0 already). Parameter: scope. */
+    public String inboxBreakerSucceeded(String table) {
+        return "UPDATE " + table + " SET consecutive_failures = 0, updated_at = " + inboxNow() + " "
+                + "WHERE scope = ? AND state = 'CLOSED' AND consecutive_failures > 0";
+    }
+
+    /** The probe succeeded: CLOSED, count 0, if the probe is still the token's. Parameters: scope, token. */
+    public String inboxBreakerClose(String table) {
+        return "UPDATE " + table + " SET state = 'CLOSED', consecutive_failures = 0, open_until = NULL, "
+                + "probe_token = NULL, probe_until = NULL, updated_at = " + inboxNow() + " "
+                + "WHERE scope = ? AND probe_token = ?";
+    }
+
+    /** The probe told nothing: gives it back, if it is still the token's. Parameters: scope, token. */
+    public String inboxBreakerRelease(String table) {
+        return "UPDATE " + table + " SET probe_token = NULL, probe_until = NULL, updated_at = " + inboxNow()
+                + " WHERE scope = ? AND probe_token = ?";
+    }
 
     /** Inserts a step run. Parameters: scope, key, seq, name, status, attempt, result, error, duration (ms) twice. */
     public abstract String inboxStepInsert(String table, boolean unique);

@@ -82,8 +82,7 @@ final class BreakerStore {
 
     /** A success in a CLOSED scope resets its count (no write when it is 0 already). */
     void succeeded(String scope) throws SQLException {
-        update(d -> "UPDATE " + table + " SET consecutive_failures = 0, updated_at = " + d.inboxNow() + " "
-                + "WHERE scope = ? AND state = 'CLOSED' AND consecutive_failures > 0", scope);
+        update(d -> d.inboxBreakerSucceeded(table), scope);
     }
 
     /**
@@ -106,9 +105,7 @@ final class BreakerStore {
 
     /** The probe succeeded: CLOSED, count 0. @return false when the probe was not this token's any more */
     boolean closeAfterProbe(String scope, UUID token) throws SQLException {
-        return update(d -> "UPDATE " + table + " SET state = 'CLOSED', consecutive_failures = 0, open_until = NULL, "
-                + "probe_token = NULL, probe_until = NULL, updated_at = " + d.inboxNow() + " "
-                + "WHERE scope = ? AND probe_token = ?", scope, token) == 1;
+        return update(d -> d.inboxBreakerClose(table), scope, token) == 1;
     }
 
     /** The probe failed: OPEN again for {@code coolDown}. @return the failure count, or empty (not our probe) */
@@ -126,8 +123,7 @@ final class BreakerStore {
 
     /** The probe told nothing (a definite failure, a duplicate): give it back, the next attempt probes. */
     void releaseProbe(String scope, UUID token) throws SQLException {
-        update(d -> "UPDATE " + table + " SET probe_token = NULL, probe_until = NULL, updated_at = " + d.inboxNow()
-                + " WHERE scope = ? AND probe_token = ?", scope, token);
+        update(d -> d.inboxBreakerRelease(table), scope, token);
     }
 
     private int update(java.util.function.Function<Dialect, String> sql, String scope, UUID... token)

@@ -41,42 +41,29 @@ public final class InboxQueries {
     }
 
     public Optional<InboxRecord> find(UUID id) throws SQLException {
-        return queryRecords(d -> "SELECT " + d.inboxRecordColumns() + " FROM " + table + " WHERE id = ?", List.of(id))
-                .stream().findFirst();
+        return queryRecords(d -> d.inboxRecordById(table), List.of(id)).stream().findFirst();
     }
 
     public Optional<InboxRecord> find(String scope, String key) throws SQLException {
-        return queryRecords(d -> "SELECT " + d.inboxRecordColumns() + " FROM " + table
-                + " WHERE scope = ? AND idempotency_key = ?", List.of(scope, key)).stream().findFirst();
+        return queryRecords(d -> d.inboxRecordByKey(table), List.of(scope, key)).stream().findFirst();
     }
 
     public List<InboxRecord> list(InboxHistory.Filter filter) throws SQLException {
-        StringBuilder sql = new StringBuilder(" FROM " + table + " WHERE true");
         List<Object> params = new ArrayList<>();
         if (filter.scope() != null) {
-            sql.append(" AND scope = ?");
             params.add(filter.scope());
         }
-        if (!filter.statuses().isEmpty()) {
-            sql.append(" AND status IN (");
-            String sep = "";
-            for (InboxStatus s : filter.statuses()) {
-                sql.append(sep).append('?');
-                params.add(s.name());
-                sep = ", ";
-            }
-            sql.append(')');
+        for (InboxStatus s : filter.statuses()) {
+            params.add(s.name());
         }
         if (filter.from() != null) {
-            sql.append(" AND created_at >= ?");
             params.add(filter.from());
         }
         if (filter.to() != null) {
-            sql.append(" AND created_at < ?");
             params.add(filter.to());
         }
-        sql.append(" ORDER BY created_at DESC, id LIMIT ").append(filter.limit());
-        return queryRecords(d -> "SELECT " + d.inboxRecordColumns() + sql, params);
+        return queryRecords(d -> d.inboxRecordList(table, filter.scope() != null, filter.statuses().size(),
+                filter.from() != null, filter.to() != null, filter.limit()), params);
     }
 
     private List<InboxRecord> queryRecords(java.util.function.Function<Dialect, String> sql, List<Object> params)

@@ -44,7 +44,7 @@ public final class InboxStore {
     public InboxStore(DataSource dataSource, String table, InboxDialect dialect) {
         this.dataSource = dataSource;
         this.table = table;
-        this.traceColumn = new TraceColumn(table);
+        this.traceColumn = new TraceColumn(table, dialect);
         this.dialect = dialect;
     }
 

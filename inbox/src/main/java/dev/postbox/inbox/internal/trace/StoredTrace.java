@@ -31,7 +31,7 @@ public final class StoredTrace {
         this.dialect = dialect;
         this.tx = tx;
         this.table = table;
-        this.column = new TraceColumn(table);
+        this.column = new TraceColumn(table, dialect);
     }
 
     /** The record's stored {@code traceparent}, or null (none stored, column missing, or the read failed). */
