@@ -49,7 +49,7 @@ public final class InboxConfig {
             .description("Whether this instance runs deferred retries, received records and the retention purge.");
     public static final ConfigKey<Integer> SCHEDULER_CONCURRENCY = ConfigKey.integer(PREFIX
             + "scheduler.concurrency", 1, 64)
-            .defaultValue("4")
+            .defaultValue("1")
             .description("How many due records this instance's scheduler runs at once (each loop claims with FOR "
                     + "UPDATE SKIP LOCKED, so loops and instances never share a record); per-scope rate limits "
                     + "still hold. Records are not run in order.");
