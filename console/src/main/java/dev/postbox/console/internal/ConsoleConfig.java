@@ -6,9 +6,12 @@ import dev.postbox.common.internal.config.ConfigKey;
 import dev.postbox.common.internal.config.ConfigReader;
 import dev.postbox.common.internal.config.ConfigSource;
 import dev.postbox.common.internal.config.KeySet;
+import dev.postbox.common.internal.dialect.Dialect;
+import dev.postbox.common.internal.dialect.Dialects;
 import dev.postbox.inbox.internal.InboxConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -58,6 +61,7 @@ public final class ConsoleConfig {
     private final String inboxTable;
     private final String outboxTable;
     private final String parkedTable;
+    private final Optional<Dialect> dialect;
 
     private ConsoleConfig(ConfigSource source) {
         ConfigReader reader = ConfigReader.of(KEYS, source).rejectUnknown();
@@ -72,6 +76,7 @@ public final class ConsoleConfig {
         this.inboxTable = ConfigReader.of(InboxConfig.KEYS, source).get(InboxConfig.TABLE);
         this.outboxTable = reader.get(CommonKeys.OUTBOX_TABLE);
         this.parkedTable = RelayAccess.parkedTable(source).orElse(RELAY_PARKED_TABLE_DEFAULT);
+        this.dialect = Dialects.forced(source);
     }
 
     public static ConsoleConfig from(ConfigSource source) {
@@ -117,5 +122,10 @@ public final class ConsoleConfig {
 
     public String parkedTable() {
         return parkedTable;
+    }
+
+    /** The SQL dialect {@code postbox.dialect} forces, or empty to detect it from the data source. */
+    public Optional<Dialect> dialect() {
+        return dialect;
     }
 }

@@ -1,20 +1,20 @@
 package dev.postbox.console.internal;
 
+import dev.postbox.common.internal.dialect.Dialect;
+import dev.postbox.common.internal.dialect.Dialects;
 import dev.postbox.inbox.InboxAttempt;
 import dev.postbox.inbox.InboxStatus;
 import dev.postbox.inbox.internal.store.InboxQueries;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -25,6 +25,9 @@ import javax.sql.DataSource;
  * in (time, id) order, newest first, continued with a {@link Cursor}: each page is an index range scan of
  * {@code limit + 1} rows (the inbox's {@code (scope, created_at)} and {@code (status, created_at)} indexes, the
  * outbox's {@code ("timestamp")} index), however deep it is. Writes go through the modules' APIs, never here.
+ *
+ * <p>The statements that differ between databases are the {@code console} block of {@link Dialect}, chosen as the
+ * inbox chooses its own: {@code postbox.dialect}, else the first connection's metadata.
  */
 final class ConsoleQueries {
 
@@ -65,12 +68,29 @@ final class ConsoleQueries {
     private final String outbox;
     private final String parked;
     private final List<String> consumerScopes;
+    private final Optional<Dialect> forced;
+    private final String datasourceKey;
+    private volatile Dialect dialect;
 
     /**
+     * Detects the dialect from the data source's metadata.
+     *
      * @param parkedTable the relay's dead-letter table, or null when there is no relay (no PARKED/WAITING then)
      */
     ConsoleQueries(DataSource dataSource, String inboxTable, String outboxTable, String parkedTable,
             List<String> consumerScopes) {
+        this(dataSource, inboxTable, outboxTable, parkedTable, consumerScopes, Optional.empty(),
+                "postbox.console.datasource");
+    }
+
+    /**
+     * @param forced the dialect {@code postbox.dialect} forces, or empty to detect it
+     * @param datasourceKey the key naming the data source, for messages
+     */
+    ConsoleQueries(DataSource dataSource, String inboxTable, String outboxTable, String parkedTable,
+            List<String> consumerScopes, Optional<Dialect> forced, String datasourceKey) {
+        this.forced = forced;
+        this.datasourceKey = datasourceKey;
         this.dataSource = dataSource;
         this.inbox = inboxTable;
         this.outbox = outboxTable;
@@ -78,26 +98,61 @@ final class ConsoleQueries {
         this.consumerScopes = List.copyOf(consumerScopes);
     }
 
+    /** The dialect of the data source: forced, or detected on the first call (one connection). */
+    Dialect dialect() throws SQLException {
+        Dialect d = dialect;
+        if (d != null) {
+            return d;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return dialect(c);
+        }
+    }
+
+    private Dialect dialect(Connection c) throws SQLException {
+        Dialect d = dialect;
+        if (d == null) {
+            d = forced.isPresent() ? forced.get() : Dialects.detect(c.getMetaData(), datasourceKey);
+            dialect = d;
+        }
+        return d;
+    }
+
+    /**
+     * The database, for the summary: its name, and what the relay's lag measures on it (MariaDB has no replication
+     * slot: the lag is binlog bytes after the relay's stored position).
+     */
+    public record DatabaseInfo(String name, String relayLag) {
+    }
+
+    DatabaseInfo database() throws SQLException {
+        Dialect d = dialect();
+        return new DatabaseInfo(d.displayName(), d.consoleRelayLag());
+    }
+
     // ---------------------------------------------------------------- inbox
 
     Page<InboxRow> inbox(InboxFilter f) throws SQLException {
-        Sql sql = new Sql("select id, scope, idempotency_key, status, attempts, max_attempts, next_attempt_at, "
-                + "last_error, handler, http_status, created_at, updated_at, completed_at, history::text as history "
-                + "from " + inbox + " where true");
-        inboxWhere(sql, f.scope(), f.statuses(), f.range());
-        if (f.after() != null) {
-            sql.and("(created_at, id) < (?, ?)", time(f.after().at()), f.after().id());
-        }
-        sql.append(" order by created_at desc, id desc limit ?", f.limit() + 1);
         List<InboxRow> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c);
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                rows.add(new InboxRow(rs.getString("id"), rs.getString("scope"), rs.getString("idempotency_key"),
-                        rs.getString("status"), rs.getInt("attempts"), rs.getInt("max_attempts"),
-                        instant(rs, "next_attempt_at"), rs.getString("last_error"), rs.getString("handler"),
-                        (Integer) rs.getObject("http_status"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                        instant(rs, "completed_at"), InboxQueries.parseHistory(rs.getString("history"))));
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect(c);
+            Sql sql = new Sql("select id, scope, idempotency_key, status, attempts, max_attempts, next_attempt_at, "
+                    + "last_error, handler, http_status, created_at, updated_at, completed_at, "
+                    + d.consoleJsonText("history") + " as history from " + inbox + " where true");
+            inboxWhere(d, sql, f.scope(), f.statuses(), f.range());
+            if (f.after() != null) {
+                sql.and("(created_at, id) < (?, ?)", f.after().at(), f.after().id());
+            }
+            sql.append(" order by created_at desc, id desc limit ?", f.limit() + 1);
+            try (PreparedStatement s = sql.prepare(d, c); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new InboxRow(rs.getString("id"), rs.getString("scope"),
+                            rs.getString("idempotency_key"), rs.getString("status"), rs.getInt("attempts"),
+                            rs.getInt("max_attempts"), d.inboxInstant(rs, "next_attempt_at"),
+                            rs.getString("last_error"), rs.getString("handler"), integer(rs, "http_status"),
+                            d.inboxInstant(rs, "created_at"), d.inboxInstant(rs, "updated_at"),
+                            d.inboxInstant(rs, "completed_at"), InboxQueries.parseHistory(rs.getString("history"))));
+                }
             }
         }
         return page(rows, f.limit(), r -> new Cursor(r.createdAt(), UUID.fromString(r.id())));
@@ -143,10 +198,12 @@ final class ConsoleQueries {
         }
         Map<String, Map<String, Long>> counts = new TreeMap<>();
         done.forEach((scope, n) -> counts.computeIfAbsent(scope, k -> new TreeMap<>()).put("COMPLETED", n));
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "select scope, status, count(*) from " + inbox + " where status = any(?) group by scope, status")) {
-            s.setArray(1, c.createArrayOf("varchar", OPEN_STATUSES.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect(c);
+            Sql sql = new Sql("select scope, status, count(*) from " + inbox + " where "
+                    + d.consoleAnyOf("status", OPEN_STATUSES.size()) + " group by scope, status",
+                    new AnyOf(OPEN_STATUSES.toArray(String[]::new)));
+            try (PreparedStatement s = sql.prepare(d, c); ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     counts.computeIfAbsent(rs.getString(1), k -> new TreeMap<>()).put(rs.getString(2),
                             rs.getLong(3));
@@ -172,94 +229,87 @@ final class ConsoleQueries {
 
     /** How many DEAD records a bulk replay with this scope and time range would replay. */
     long deadCount(String scope, Params.Range range) throws SQLException {
-        Sql sql = new Sql("select count(*) from " + inbox + " where true");
-        inboxWhere(sql, scope, Set.of(InboxStatus.DEAD), range);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c);
-                ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect(c);
+            Sql sql = new Sql("select count(*) from " + inbox + " where true");
+            inboxWhere(d, sql, scope, Set.of(InboxStatus.DEAD), range);
+            try (PreparedStatement s = sql.prepare(d, c); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 
     /** The ids of those DEAD records, oldest first, at most {@code max}. */
     List<UUID> deadIds(String scope, Params.Range range, int max) throws SQLException {
-        Sql sql = new Sql("select id from " + inbox + " where true");
-        inboxWhere(sql, scope, Set.of(InboxStatus.DEAD), range);
-        sql.append(" order by created_at, id limit ?", max);
         List<UUID> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c);
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getObject(1, UUID.class));
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect(c);
+            Sql sql = new Sql("select id from " + inbox + " where true");
+            inboxWhere(d, sql, scope, Set.of(InboxStatus.DEAD), range);
+            sql.append(" order by created_at, id limit ?", max);
+            try (PreparedStatement s = sql.prepare(d, c); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(d.inboxUuid(rs, "id"));
+                }
             }
         }
         return ids;
     }
 
-    private static void inboxWhere(Sql sql, String scope, Set<InboxStatus> statuses, Params.Range range) {
+    private static void inboxWhere(Dialect d, Sql sql, String scope, Set<InboxStatus> statuses,
+            Params.Range range) {
         if (scope != null) {
             sql.and("scope = ?", scope);
         }
         if (!statuses.isEmpty()) {
-            sql.and("status = any(?)", (Object) statuses.stream().map(Enum::name).toArray(String[]::new));
+            sql.and(d.consoleAnyOf("status", statuses.size()),
+                    new AnyOf(statuses.stream().map(Enum::name).toArray(String[]::new)));
         }
         if (range.from() != null) {
-            sql.and("created_at >= ?", time(range.from()));
+            sql.and("created_at >= ?", range.from());
         }
         if (range.to() != null) {
-            sql.and("created_at < ?", time(range.to()));
+            sql.and("created_at < ?", range.to());
         }
     }
 
     // ---------------------------------------------------------------- outbox
 
     Page<OutboxRow> outbox(OutboxFilter f) throws SQLException {
-        String parkedColumns = parked == null
-                ? "null::varchar as relay_status, null::int as relay_attempts, null::text as relay_error, "
-                        + "null::timestamptz as parked_at, null::timestamptz as replay_requested_at"
-                : "p.status as relay_status, p.attempts as relay_attempts, p.last_error as relay_error, "
-                        + "p.parked_at, p.replay_requested_at";
-        String parkedJoin = parked == null ? ""
-                : " left join lateral (select status, attempts, last_error, parked_at, replay_requested_at from "
-                        + parked + " where event_id = o.id order by seq desc limit 1) p on true";
-        Sql sql = new Sql("select * from (select o.id, o.aggregatetype, o.aggregateid, o.type, "
-                + "o.payload::text as payload, o.\"timestamp\", " + parkedColumns + ", "
-                + "c.scope as consumer, c.status as consumer_status, c.attempts as consumer_attempts, "
-                + "c.last_error as consumer_error, "
-                + "case when " + (parked == null ? "false" : "p.status is not null") + " then "
-                + (parked == null ? "null" : "p.status") + " when c.scope is not null then 'DELIVERED' "
-                + "else 'IN_FLIGHT' end as status from " + outbox + " o" + parkedJoin
-                + " left join lateral (select i.scope, i.status, i.attempts, i.last_error from " + inbox
-                + " i where i.scope = any(?) and i.idempotency_key = o.id::text order by i.created_at limit 1) c"
-                + " on true where true", (Object) consumerScopes.toArray(String[]::new));
-        if (f.type() != null) {
-            sql.and("(o.type = ? or o.aggregatetype = ?)", f.type(), f.type());
-        }
-        if (f.range().from() != null) {
-            sql.and("o.\"timestamp\" >= ?", time(f.range().from()));
-        }
-        if (f.range().to() != null) {
-            sql.and("o.\"timestamp\" < ?", time(f.range().to()));
-        }
-        if (f.after() != null) {
-            sql.and("(o.\"timestamp\", o.id) < (?, ?)", time(f.after().at()), f.after().id());
-        }
-        sql.append(") r where true");
-        if (f.status() != null) {
-            sql.and("status = ?", f.status().name());
-        }
-        sql.append(" order by \"timestamp\" desc, id desc limit ?", f.limit() + 1);
         List<OutboxRow> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = sql.prepare(c);
-                ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                rows.add(new OutboxRow(rs.getString("id"), rs.getString("aggregatetype"),
-                        rs.getString("aggregateid"), rs.getString("type"), rs.getString("payload"),
-                        instant(rs, "timestamp"), rs.getString("status"), rs.getString("relay_status"),
-                        (Integer) rs.getObject("relay_attempts"), rs.getString("relay_error"),
-                        instant(rs, "parked_at"), instant(rs, "replay_requested_at"), rs.getString("consumer"),
-                        rs.getString("consumer_status"), (Integer) rs.getObject("consumer_attempts"),
-                        rs.getString("consumer_error")));
+        try (Connection c = dataSource.getConnection()) {
+            Dialect d = dialect(c);
+            String ts = d.consoleTimestampColumn("o");
+            Sql sql = new Sql("select * from (" + d.consoleOutboxRows(outbox, inbox, parked, consumerScopes.size()),
+                    new AnyOf(consumerScopes.toArray(String[]::new)));
+            if (f.type() != null) {
+                sql.and("(o.type = ? or o.aggregatetype = ?)", f.type(), f.type());
+            }
+            if (f.range().from() != null) {
+                sql.and(ts + " >= ?", f.range().from());
+            }
+            if (f.range().to() != null) {
+                sql.and(ts + " < ?", f.range().to());
+            }
+            if (f.after() != null) {
+                sql.and("(" + ts + ", o.id) < (?, ?)", f.after().at(), f.after().id());
+            }
+            sql.append(") r where true");
+            if (f.status() != null) {
+                sql.and("status = ?", f.status().name());
+            }
+            sql.append(" order by " + d.consoleTimestampColumn(null) + " desc, id desc limit ?", f.limit() + 1);
+            try (PreparedStatement s = sql.prepare(d, c); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new OutboxRow(rs.getString("id"), rs.getString("aggregatetype"),
+                            rs.getString("aggregateid"), rs.getString("type"), rs.getString("payload"),
+                            d.inboxInstant(rs, "timestamp"), rs.getString("status"), rs.getString("relay_status"),
+                            integer(rs, "relay_attempts"), rs.getString("relay_error"),
+                            d.inboxInstant(rs, "parked_at"), d.inboxInstant(rs, "replay_requested_at"),
+                            rs.getString("consumer"), rs.getString("consumer_status"),
+                            integer(rs, "consumer_attempts"), rs.getString("consumer_error")));
+                }
             }
         }
         return page(rows, f.limit(), r -> new Cursor(r.timestamp(), UUID.fromString(r.id())));
@@ -295,7 +345,7 @@ final class ConsoleQueries {
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "select status from " + parked + " where event_id = ? order by seq desc limit 1")) {
-            s.setObject(1, eventId);
+            dialect(c).bindUuid(s, 1, eventId);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
@@ -312,13 +362,14 @@ final class ConsoleQueries {
         return new Page<>(items, cursor.apply(items.get(limit - 1)).encode());
     }
 
-    private static OffsetDateTime time(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    /** An integer column, or null (MariaDB's driver may hand back another Number type for a null-typed column). */
+    private static Integer integer(ResultSet rs, String column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
     }
 
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+    /** The values of a {@link Dialect#consoleAnyOf} condition, as one parameter of {@link Sql}. */
+    private record AnyOf(String[] values) {
     }
 
     /** A statement and its parameters, built together so that they never drift apart. */
@@ -340,16 +391,19 @@ final class ConsoleQueries {
             params.addAll(List.of(values));
         }
 
-        PreparedStatement prepare(Connection c) throws SQLException {
+        PreparedStatement prepare(Dialect d, Connection c) throws SQLException {
             PreparedStatement s = c.prepareStatement(text.toString());
             try {
-                for (int i = 0; i < params.size(); i++) {
-                    Object p = params.get(i);
-                    if (p instanceof String[] array) {
-                        Array a = c.createArrayOf("varchar", array);
-                        s.setArray(i + 1, a);
+                int index = 1;
+                for (Object p : params) {
+                    if (p instanceof AnyOf any) {
+                        index = d.consoleBindAnyOf(c, s, index, any.values());
+                    } else if (p instanceof Instant instant) {
+                        d.inboxBindInstant(s, index++, instant);
+                    } else if (p instanceof UUID id) {
+                        d.bindUuid(s, index++, id);
                     } else {
-                        s.setObject(i + 1, p);
+                        s.setObject(index++, p);
                     }
                 }
                 return s;

@@ -196,6 +196,7 @@ public final class ConsoleServlet extends HttpServlet {
         m.put("completedCountedAt", counts.completedCountedAt());
         m.put("outbox", queries().outboxCounts());
         m.put("consumerScopes", config.consumerScopes());
+        m.put("database", queries().database());
         return m;
     }
 
@@ -336,7 +337,7 @@ public final class ConsoleServlet extends HttpServlet {
             q = new ConsoleQueries(JndiDataSource.resolve(config.datasourceKey(), config.datasource()),
                     config.inboxTable(),
                     config.outboxTable(), RelayAccess.present() ? config.parkedTable() : null,
-                    config.consumerScopes());
+                    config.consumerScopes(), config.dialect(), config.datasourceKey());
             queries = q;
         }
         return q;

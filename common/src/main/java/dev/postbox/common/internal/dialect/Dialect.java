@@ -19,8 +19,8 @@ import java.util.UUID;
  * <p>Table names handed to these methods are validated by the caller ({@code SqlIdentifiers}): they are
  * concatenated into SQL.
  *
- * <p>Three blocks: the outbox's statements, the inbox's (marked {@code inbox}) and the relay's own tables, leader
- * lock, lag and start checks (marked {@code relay}).
+ * <p>Four blocks: the outbox's statements, the inbox's (marked {@code inbox}), the relay's own tables, leader
+ * lock, lag and start checks (marked {@code relay}) and the console's read-only queries (marked {@code console}).
  */
 public abstract class Dialect {
 
@@ -402,4 +402,35 @@ public abstract class Dialect {
             throws SQLException;
 
     // ---- end of relay ----
+
+    // ---- console: the console's read-only queries over the inbox, outbox and parked tables (postbox-console) ----
+
+    /** A JSON column ({@code history}, {@code payload}) read as text. */
+    public abstract String consoleJsonText(String column);
+
+    /** The outbox's {@code timestamp} column, quoted as this database quotes identifiers, with an optional alias. */
+    public abstract String consoleTimestampColumn(String alias);
+
+    /**
+     * {@code column} is one of {@code count} values, bound with {@link #consoleBindAnyOf}; false for no values.
+     */
+    public abstract String consoleAnyOf(String column, int count);
+
+    /** Binds the values of {@link #consoleAnyOf} from {@code index}; returns the next parameter index. */
+    public abstract int consoleBindAnyOf(Connection connection, PreparedStatement ps, int index, String[] values)
+            throws SQLException;
+
+    /**
+     * The console's outbox rows, up to {@code where true}: each event with its newest parked row (when
+     * {@code parked} is not null) and its first inbox record in one of {@code consumerScopes} consumer scopes
+     * (parameters: those scopes, {@link #consoleBindAnyOf}); columns id, aggregatetype, aggregateid, type, payload
+     * (text), timestamp, relay_status, relay_attempts, relay_error, parked_at, replay_requested_at, consumer,
+     * consumer_status, consumer_attempts, consumer_error, status (PARKED, WAITING, DELIVERED or IN_FLIGHT).
+     */
+    public abstract String consoleOutboxRows(String outbox, String inbox, String parked, int consumerScopes);
+
+    /** What the relay's lag measures on this database, for people. */
+    public abstract String consoleRelayLag();
+
+    // ---- end of console ----
 }

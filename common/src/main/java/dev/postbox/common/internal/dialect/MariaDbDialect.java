@@ -895,4 +895,62 @@ final class MariaDbDialect extends Dialect {
     }
 
     // ---- end of relay ----
+
+    // ---- console ----
+    // No LATERAL on MariaDB 10.11: the newest parked row and the first consumer record are joined by their key,
+    // found with a scalar subquery per event. Ids are CHAR(36) text, JSON columns are text already.
+
+    @Override
+    public String consoleJsonText(String column) {
+        return column;
+    }
+
+    @Override
+    public String consoleTimestampColumn(String alias) {
+        return (alias == null ? "" : alias + ".") + "`timestamp`";
+    }
+
+    @Override
+    public String consoleAnyOf(String column, int count) {
+        if (count == 0) {
+            return "false";
+        }
+        return column + " in (" + String.join(", ", java.util.Collections.nCopies(count, "?")) + ")";
+    }
+
+    @Override
+    public int consoleBindAnyOf(Connection connection, PreparedStatement ps, int index, String[] values)
+            throws SQLException {
+        int i = index;
+        for (String value : values) {
+            ps.setString(i++, value);
+        }
+        return i;
+    }
+
+    @Override
+    public String consoleOutboxRows(String outbox, String inbox, String parked, int consumerScopes) {
+        String parkedColumns = parked == null
+                ? "null as relay_status, null as relay_attempts, null as relay_error, null as parked_at, "
+                        + "null as replay_requested_at"
+                : "p.status as relay_status, p.attempts as relay_attempts, p.last_error as relay_error, "
+                        + "p.parked_at, p.replay_requested_at";
+        String parkedJoin = parked == null ? ""
+                : " left join " + parked + " p on p.seq = (select max(pp.seq) from " + parked
+                        + " pp where pp.event_id = o.id)";
+        return "select o.id, o.aggregatetype, o.aggregateid, o.type, o.payload as payload, o.`timestamp`, "
+                + parkedColumns + ", c.scope as consumer, c.status as consumer_status, "
+                + "c.attempts as consumer_attempts, c.last_error as consumer_error, "
+                + "case when " + (parked == null ? "false" : "p.status is not null") + " then "
+                + (parked == null ? "null" : "p.status") + " when c.scope is not null then 'DELIVERED' "
+                + "else 'IN_FLIGHT' end as status from " + outbox + " o" + parkedJoin
+                + " left join " + inbox + " c on c.id = (select i.id from " + inbox + " i where "
+                + consoleAnyOf("i.scope", consumerScopes) + " and i.idempotency_key = o.id "
+                + "order by i.created_at limit 1) where true";
+    }
+
+    @Override
+    public String consoleRelayLag() {
+        return "bytes of binlog written after the relay's stored position (MariaDB has no replication slot)";
+    }
 }

@@ -588,4 +588,55 @@ final class PostgresDialect extends Dialect {
     }
 
     // ---- end of relay ----
+
+    // ---- console ----
+
+    @Override
+    public String consoleJsonText(String column) {
+        return column + "::text";
+    }
+
+    @Override
+    public String consoleTimestampColumn(String alias) {
+        return (alias == null ? "" : alias + ".") + "\"timestamp\"";
+    }
+
+    @Override
+    public String consoleAnyOf(String column, int count) {
+        return column + " = any(?)";
+    }
+
+    @Override
+    public int consoleBindAnyOf(Connection connection, PreparedStatement ps, int index, String[] values)
+            throws SQLException {
+        ps.setArray(index, connection.createArrayOf("varchar", values));
+        return index + 1;
+    }
+
+    @Override
+    public String consoleOutboxRows(String outbox, String inbox, String parked, int consumerScopes) {
+        String parkedColumns = parked == null
+                ? "null::varchar as relay_status, null::int as relay_attempts, null::text as relay_error, "
+                        + "null::timestamptz as parked_at, null::timestamptz as replay_requested_at"
+                : "p.status as relay_status, p.attempts as relay_attempts, p.last_error as relay_error, "
+                        + "p.parked_at, p.replay_requested_at";
+        String parkedJoin = parked == null ? ""
+                : " left join lateral (select status, attempts, last_error, parked_at, replay_requested_at from "
+                        + parked + " where event_id = o.id order by seq desc limit 1) p on true";
+        return "select o.id, o.aggregatetype, o.aggregateid, o.type, "
+                + "o.payload::text as payload, o.\"timestamp\", " + parkedColumns + ", "
+                + "c.scope as consumer, c.status as consumer_status, c.attempts as consumer_attempts, "
+                + "c.last_error as consumer_error, "
+                + "case when " + (parked == null ? "false" : "p.status is not null") + " then "
+                + (parked == null ? "null" : "p.status") + " when c.scope is not null then 'DELIVERED' "
+                + "else 'IN_FLIGHT' end as status from " + outbox + " o" + parkedJoin
+                + " left join lateral (select i.scope, i.status, i.attempts, i.last_error from " + inbox
+                + " i where i.scope = any(?) and i.idempotency_key = o.id::text order by i.created_at limit 1) c"
+                + " on true where true";
+    }
+
+    @Override
+    public String consoleRelayLag() {
+        return "bytes of WAL the relay's replication slot retains";
+    }
 }

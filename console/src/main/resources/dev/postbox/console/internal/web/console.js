@@ -197,7 +197,19 @@
     select.value = chosen;
   }
 
+  // what the relay's lag is called on this database: PostgreSQL's replication slot, MariaDB's binlog (no slot);
+  // known from the summary, which may arrive after the relay's figures: those are drawn again then
+  var lagName = 'slot lag', lastRelay = null, lastRelayHistory = null;
+
   function renderSummary(summary) {
+    if (summary.database) {
+      lagName = summary.database.name === 'MariaDB' ? 'binlog lag' : 'slot lag';
+      $('relay-lag-caption').textContent = (summary.database.name === 'MariaDB' ? 'Binlog lag' : 'Slot lag')
+        + ' (bytes)';
+      $('relay-lag-caption').title = summary.database.name + ': ' + summary.database.relayLag;
+      if (lastRelay) { renderRelay(lastRelay); }
+      if (lastRelayHistory) { renderRelayHistory(lastRelayHistory); }
+    }
     var scopes = [], total = 0, dead = 0, failed = 0;
     for (var scope in summary.inbox) {
       if (summary.inbox.hasOwnProperty(scope)) {
@@ -221,13 +233,14 @@
   }
 
   function renderRelay(relay) {
+    lastRelay = relay;
     $('relay-state').textContent = relay.state;
     if (relay.state === 'ABSENT') {
       $('relay-detail').textContent = 'no outbox relay in this application';
       return;
     }
     $('relay-detail').textContent = relay.eventsRelayed + ' relayed, ' + relay.retries + ' retries, '
-      + relay.deadLetters + ' in dead letters, slot lag '
+      + relay.deadLetters + ' in dead letters, ' + lagName + ' '
       + (relay.slotLagBytes === null || relay.slotLagBytes < 0 ? 'unknown' : relay.slotLagBytes + ' bytes')
       + (relay.sinkOutage ? ' - SINK OUTAGE' : '');
   }
@@ -349,6 +362,7 @@
   }
 
   function renderRelayHistory(history) {
+    lastRelayHistory = history;
     var samples = history.samples || [];
     if (history.state === 'ABSENT') {
       clear($('relay-throughput'));
@@ -369,7 +383,7 @@
     lineChart($('relay-throughput'), 'throughput', 'relay throughput, last hour (' + samples.length + ' samples): '
       + relayed + ' events relayed, at most ' + (Math.round(fastest * 10) / 10) + ' per second', samples,
       function (s) { return s.periodMillis > 0 ? s.eventsRelayed * 1000 / s.periodMillis : 0; });
-    lineChart($('relay-lag'), 'lag', 'slot lag, last hour (' + samples.length + ' samples): '
+    lineChart($('relay-lag'), 'lag', lagName + ', last hour (' + samples.length + ' samples): '
       + (lastLag === null ? 'unknown' : lastLag + ' bytes now') + ', at most ' + maxLag + ' bytes', samples,
       function (s) { return s.slotLagBytes >= 0 ? s.slotLagBytes : null; });
   }
