@@ -43,8 +43,23 @@ public final class KafkaBroker implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * Kafka ends its process through {@code Exit.exit}/{@code Exit.halt} on faults it deems fatal (a failed log
+     * directory, a controller fault), also while shutting down in a JVM shutdown hook; in a test JVM that turns a
+     * finished, green test run into a fork with a non-zero exit status ("Error occurred in starting fork"). The
+     * in-process broker logs such a request instead: a broker broken during a test still fails that test.
+     */
+    private static void keepTheTestJvm() {
+        org.apache.kafka.common.utils.Exit.Procedure refuse = (status, message) -> LOG.severe(() -> "in-process Kafka "
+                + "asked to end the JVM with status " + status + (message == null ? "" : " (" + message + ")")
+                + "; not done in the test kit");
+        org.apache.kafka.common.utils.Exit.setExitProcedure(refuse);
+        org.apache.kafka.common.utils.Exit.setHaltProcedure(refuse);
+    }
+
     /** Starts a new single-node cluster; ready when this returns (about two seconds). */
     public static KafkaBroker start() {
+        keepTheTestJvm();
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
                     .setCombined(true)
