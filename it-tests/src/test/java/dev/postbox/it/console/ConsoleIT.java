@@ -74,10 +74,11 @@ class ConsoleIT {
                 + " values ('" + COMPLETED_ID + "', 'ledger', 'plain-key', repeat('0', 64), 'COMPLETED', 1, 3)",
                 "insert into outbox_event (id, aggregatetype, aggregateid, type, payload) values ('"
                 + UUID.randomUUID() + "', 'Account', 'a1', 'Note', '{\"note\": \"" + SCRIPT_PAYLOAD + "\"}')");
-        return consoleWar("console-it");
+        return consoleWar("console-it", db);
     }
 
-    private static WebArchive consoleWar(String name) {
+    /** The console in a WAR with two users ({@link ConsoleUsers}), on {@code db}, relay and scheduler off. */
+    static WebArchive consoleWar(String name, Database db) {
         JavaArchive console = ShrinkWrap.create(JavaArchive.class, "postbox-console.jar")
                 .addPackages(true, PostboxConsole.class.getPackage())
                 .addAsServiceProvider(ServletContainerInitializer.class, ConsoleInitializer.class);
