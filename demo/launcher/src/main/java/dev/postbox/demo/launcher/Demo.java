@@ -33,8 +33,8 @@ import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * The running demo: embedded PostgreSQL and Kafka (testkit) and the simulated ledger in this JVM, the application
- * server ({@link DemoServer}: Payara Micro by default) with the payments WAR as a child process. {@link #start} returns when the service answers and its relay is
- * streaming; {@link #close} stops everything in reverse order.
+ * server ({@link DemoServer}: Payara Micro by default) with the payments WAR as a child process. {@link #start}
+ * returns when the service answers and its relay is streaming; {@link #close} stops everything in reverse order.
  */
 public final class Demo implements AutoCloseable {
 

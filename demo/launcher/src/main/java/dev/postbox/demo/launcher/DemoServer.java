@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * unpacked or copied by the build from Maven Central, started as a child process on 127.0.0.1 and given the same
  * WAR, adapted where the server needs it ({@link ServerWar}).
  */
-enum DemoServer {
+public enum DemoServer {
 
     /** Payara Micro 6: {@code java -jar payara-micro.jar --deploy payments.war}; the WAR as built. */
     PAYARA("payara", "Payara Micro", "demo.payara-jar"),

@@ -23,7 +23,8 @@ import java.util.function.Function;
  * @param outage how long the ledger API is down in the outage phase after the scenario; zero: no outage phase
  * @param outagePostings deposits made while the ledger is down (each one a ledger posting to defer)
  */
-public record DemoSettings(DemoServer server, Path serverHome, Path war, Path workDir, int httpPort, int dbPort, long seed,
+public record DemoSettings(DemoServer server, Path serverHome, Path war, Path workDir, int httpPort,
+        int dbPort, long seed,
         boolean incidents, boolean exitAfterScenario, int accounts, int deposits, int depositRetries, int payments,
         int duplicates, int reorderSwaps, String payaraHeap, Duration readyTimeout, Duration settleTimeout,
         Duration outage, int outagePostings) {

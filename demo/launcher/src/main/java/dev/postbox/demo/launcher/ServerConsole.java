@@ -10,10 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -131,7 +135,7 @@ abstract class ServerConsole implements ServerProcess {
         if (lines.length <= max) {
             return text;
         }
-        return String.join("\n", java.util.Arrays.copyOf(lines, max)) + "\n    ... (" + (lines.length - max)
+        return String.join("\n", Arrays.copyOf(lines, max)) + "\n    ... (" + (lines.length - max)
                 + " more lines in the " + name + " log)";
     }
 
@@ -194,7 +198,7 @@ abstract class ServerConsole implements ServerProcess {
      */
     @Override
     public void close() {
-        List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());
         all.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -207,7 +211,7 @@ abstract class ServerConsole implements ServerProcess {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // killed below
         }
         for (ProcessHandle p : all) {

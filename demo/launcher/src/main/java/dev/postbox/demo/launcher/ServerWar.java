@@ -45,7 +45,8 @@ final class ServerWar {
     private static final Pattern HIBERNATE_JARS = Pattern.compile(
             "WEB-INF/lib/hibernate-(core|commons-annotations)-[^/]*\\.jar");
     /** The JDBC drivers the WAR may carry: Liberty needs them in a shared library too. */
-    private static final Pattern DRIVER_JARS = Pattern.compile("WEB-INF/lib/(postgresql|mariadb-java-client)-[^/]*\\.jar");
+    private static final Pattern DRIVER_JARS = Pattern.compile(
+            "WEB-INF/lib/(postgresql|mariadb-java-client)-[^/]*\\.jar");
 
     private ServerWar() {
     }

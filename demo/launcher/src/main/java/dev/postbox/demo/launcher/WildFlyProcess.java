@@ -33,12 +33,14 @@ import java.util.stream.Stream;
 final class WildFlyProcess extends ServerConsole {
 
     static final String CONFIG = "standalone-microprofile.xml";
-    static final String DEFAULT_DOMAIN = "<application-security-domain name=\"other\" security-domain=\"ApplicationDomain\"/>";
+    static final String DEFAULT_DOMAIN = "<application-security-domain name=\"other\" "
+            + "security-domain=\"ApplicationDomain\"/>";
     static final String APPLICATION_DEFINED = "<application-security-domain name=\"other\" "
             + "security-domain=\"ApplicationDomain\" integrated-jaspi=\"false\"/>";
     /** 14:40:00,123 INFO  [category] (thread) message; java.util.logging's records keep their level names */
     private static final Pattern RECORD = Pattern.compile("^\\d{2}:\\d{2}:\\d{2},\\d{3} +"
-            + "(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|SEVERE|WARNING|CONFIG|FINE|FINER|FINEST) +\\[([^\\]]+)\\] \\((.*?)\\) (.*)$");
+            + "(TRACE|DEBUG|INFO|WARN|ERROR|FATAL|SEVERE|WARNING|CONFIG|FINE|FINER|FINEST) +"
+            + "\\[([^\\]]+)\\] \\((.*?)\\) (.*)$");
     private static final Pattern STARTED = Pattern.compile("WFLYSRV002[56]: .* in (\\d+)ms");
 
     private WildFlyProcess(Process process, Path log, Path configurationFile, PrintStream console) {
