@@ -32,9 +32,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
- * The running demo: embedded PostgreSQL and Kafka (testkit) and the simulated ledger in this JVM, Payara Micro
- * with the payments WAR as a child process. {@link #start} returns when the service answers and its relay is
- * streaming; {@link #close} stops everything in reverse order.
+ * The running demo: embedded PostgreSQL and Kafka (testkit) and the simulated ledger in this JVM, the application
+ * server ({@link DemoServer}: Payara Micro by default) with the payments WAR as a child process. {@link #start}
+ * returns when the service answers and its relay is streaming; {@link #close} stops everything in reverse order.
  */
 public final class Demo implements AutoCloseable {
 
@@ -53,7 +53,7 @@ public final class Demo implements AutoCloseable {
     private Database db;
     private KafkaBroker kafka;
     private LedgerSimulator ledger;
-    private PayaraMicroProcess payara;
+    private ServerProcess server;
     private ServiceClient service;
     private ServiceClient console;
     private String webhookSecret;
@@ -85,9 +85,10 @@ public final class Demo implements AutoCloseable {
         Path work = settings.workDir();
         deleteRecursively(work);
         Files.createDirectories(work);
-        out.println("[demo] Starting the Postbox payments demo (seed " + seed + ", work directory " + work + ")");
+        out.println("[demo] Starting the Postbox payments demo on " + settings.server().displayName() + " (seed " + seed
+                + ", work directory " + work + ")");
 
-        // PostgreSQL and Kafka start side by side: a few seconds less before Payara can start
+        // PostgreSQL and Kafka start side by side: a few seconds less before the server can start
         long t = System.nanoTime();
         CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(KafkaBroker::start);
         try {
@@ -113,18 +114,20 @@ public final class Demo implements AutoCloseable {
 
         t = System.nanoTime();
         webhookSecret = StandardWebhooks.newSecret();
-        payara = PayaraMicroProcess.start(settings.payaraJar(), settings.war(), work.resolve("payara"), httpPort,
-                settings.payaraHeap(), serviceConfiguration(), out);
-        out.println("[demo] Payara Micro starting (pid " + payara.pid() + ", log " + payara.log() + ") ...");
-        long payaraOwn = payara.awaitReady(settings.readyTimeout());
+        server = settings.server().start(settings, work.resolve(settings.server().id()), httpPort,
+                serviceConfiguration(), out);
+        out.println("[demo] " + server.name() + " starting (pid " + server.pid() + ", log " + server.log() + ") ...");
+        long serverOwn = server.awaitReady(settings.readyTimeout());
         service = new ServiceClient(URI.create("http://127.0.0.1:" + httpPort + "/payments/api/"));
         console = new ServiceClient(URI.create("http://127.0.0.1:" + httpPort + "/payments/postbox/api/"),
                 Map.of("Authorization", "Basic " + Base64.getEncoder().encodeToString((CONSOLE_USER + ":"
                         + consolePassword).getBytes(StandardCharsets.UTF_8))));
         awaitService();
-        startupMillis.put("Payara Micro + payments.war", millisSince(t));
-        out.println("[demo] Payara Micro ready in " + seconds(payaraOwn) + " (its own count); payments.war answering"
-                + " and relay ACTIVE after " + seconds(startupMillis.get("Payara Micro + payments.war")));
+        String started = server.name() + " + payments.war";
+        startupMillis.put(started, millisSince(t));
+        out.println("[demo] " + server.name() + " ready" + (serverOwn < 0 ? "" : " in " + seconds(serverOwn)
+                + " (its own count)") + "; payments.war answering and relay ACTIVE after "
+                + seconds(startupMillis.get(started)));
         printUrls();
     }
 
@@ -175,12 +178,12 @@ public final class Demo implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
-            if (!payara.isAlive()) {
-                throw new IllegalStateException("Payara Micro exited; see " + payara.log() + payara.recentSevere());
+            if (!server.isAlive()) {
+                throw new IllegalStateException(server.name() + " exited; see " + server.log() + server.recentSevere());
             }
-            if (payara.deploymentFailure() != null) {
-                throw new IllegalStateException("payments.war failed to deploy: " + payara.deploymentFailure()
-                        + "\nsee " + payara.log() + payara.recentSevere());
+            if (server.deploymentFailure() != null) {
+                throw new IllegalStateException("payments.war failed to deploy: " + server.deploymentFailure()
+                        + "\nsee " + server.log() + server.recentSevere());
             }
             try {
                 ServiceClient.Answer a = console.get("relay");
@@ -199,7 +202,7 @@ public final class Demo implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException("payments.war did not come up with an ACTIVE relay within 120 s (" + last
-                + "); see " + payara.log() + payara.recentSevere());
+                + "); see " + server.log() + server.recentSevere());
     }
 
     private void printUrls() {
@@ -213,13 +216,13 @@ public final class Demo implements AutoCloseable {
                 + " user; POSTs need the session token: see console/README.md)");
         out.println("[demo]  Stats         " + base + "api/stats");
         out.println("[demo]  Webhooks in   " + base + "api/webhooks/gateway   (Standard Webhooks; secret in "
-                + settings.workDir().resolve("payara").resolve("system.properties") + ")");
+                + server.configurationFile() + ")");
         out.println("[demo]  Ledger API    " + ledger.url() + "/postings   (simulated: 20-250 ms, fails for about"
                 + " a third of the postings, up to 3 times)");
         out.println("[demo]  PostgreSQL    " + db.jdbcUrl() + "   (user " + db.user() + ", password "
                 + db.password() + ")");
         out.println("[demo]  Kafka         " + kafka.bootstrapServers());
-        out.println("[demo]  Payara log    " + payara.log());
+        out.println("[demo]  Server log    " + server.log() + "   (" + server.name() + ")");
         out.println("[demo] ----------------------------------------------------------------------------");
     }
 
@@ -253,6 +256,11 @@ public final class Demo implements AutoCloseable {
         byte[] bytes = new byte[15];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The application server's console output. */
+    Path serverLog() {
+        return server.log();
     }
 
     LedgerSimulator ledger() {
@@ -295,10 +303,10 @@ public final class Demo implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (payara != null) {
-            out.println("[demo] Stopping Payara Micro (pid " + payara.pid() + ") ...");
-            payara.close();
-            payara = null;
+        if (server != null) {
+            out.println("[demo] Stopping " + server.name() + " (pid " + server.pid() + ") ...");
+            server.close();
+            server = null;
         }
         if (ledger != null) {
             ledger.close();

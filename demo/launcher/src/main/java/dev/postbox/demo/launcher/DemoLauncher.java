@@ -14,8 +14,15 @@ public final class DemoLauncher {
     }
 
     public static void main(String[] args) throws Exception {
-        DemoSettings settings = DemoSettings.fromSystemProperties();
         PrintStream out = System.out;
+        DemoSettings settings;
+        try {
+            settings = DemoSettings.fromSystemProperties();
+        } catch (IllegalArgumentException e) {
+            out.println("[demo] FAILED to start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Demo demo;
         try {
             demo = Demo.start(settings, out);

@@ -9,10 +9,12 @@ import java.util.function.Function;
  * Everything the launcher can be told, read from system properties ({@code -Ddemo.http-port=9090} on the mvn
  * command line is passed through by the pom). Each key is declared once here with its default.
  *
- * @param payaraJar the Payara Micro jar (the build copies it to target/demo)
+ * @param server the application server of the payments WAR ({@code demo.server}: payara, wildfly or liberty)
+ * @param serverHome the Payara Micro jar, or WildFly's or Open Liberty's unpacked home (the build puts the one of
+ *     {@code demo.server} under target/demo; its property is {@link DemoServer#homeProperty()})
  * @param war the payments WAR (the build copies it to target/demo)
- * @param workDir where logs, the database and Payara's runtime files go; emptied at start
- * @param httpPort Payara Micro's HTTP port on 127.0.0.1; 0 = a free port
+ * @param workDir where logs, the database and the server's runtime files go; emptied at start
+ * @param httpPort the server's HTTP port on 127.0.0.1; 0 = a free port
  * @param dbPort PostgreSQL's port; 0 = a free port
  * @param seed random seed of the scenario and the ledger's failures; 0 = a new one each run (printed)
  * @param incidents inject one ledger rejection (a dead inbox record) and one misconfigured Kafka topic (a parked
@@ -21,15 +23,18 @@ import java.util.function.Function;
  * @param outage how long the ledger API is down in the outage phase after the scenario; zero: no outage phase
  * @param outagePostings deposits made while the ledger is down (each one a ledger posting to defer)
  */
-public record DemoSettings(Path payaraJar, Path war, Path workDir, int httpPort, int dbPort, long seed,
+public record DemoSettings(DemoServer server, Path serverHome, Path war, Path workDir, int httpPort,
+        int dbPort, long seed,
         boolean incidents, boolean exitAfterScenario, int accounts, int deposits, int depositRetries, int payments,
         int duplicates, int reorderSwaps, String payaraHeap, Duration readyTimeout, Duration settleTimeout,
         Duration outage, int outagePostings) {
 
     public static DemoSettings from(Properties p) {
         Function<String, String> get = p::getProperty;
+        DemoServer server = DemoServer.of(p.getProperty("demo.server", "payara"));
         return new DemoSettings(
-                Path.of(required(get, "demo.payara-jar")),
+                server,
+                Path.of(required(get, server.homeProperty())),
                 Path.of(required(get, "demo.war")),
                 Path.of(p.getProperty("demo.work-dir", "target/demo/run")).toAbsolutePath(),
                 Integer.parseInt(p.getProperty("demo.http-port", "8080")),

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * <p>Its console goes to {@code payara-micro.log}; records at WARNING and above, and Postbox's and the demo's own
  * INFO records, are echoed to this console prefixed with {@code [payara]}.
  */
-final class PayaraMicroProcess implements AutoCloseable {
+final class PayaraMicroProcess implements ServerProcess {
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
     /** [time] [] [LEVEL] [msgid] [logger] [tid: ...] ... message */
@@ -40,15 +40,17 @@ final class PayaraMicroProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path configurationFile;
     private final PrintStream console;
     private final CountDownLatch ready = new CountDownLatch(1);
     private final Deque<String> severe = new ArrayDeque<>();
     private volatile long readyMillis = -1;
     private volatile String deploymentFailure;
 
-    private PayaraMicroProcess(Process process, Path log, PrintStream console) {
+    private PayaraMicroProcess(Process process, Path log, Path configurationFile, PrintStream console) {
         this.process = process;
         this.log = log;
+        this.configurationFile = configurationFile;
         this.console = console;
     }
 
@@ -85,7 +87,7 @@ final class PayaraMicroProcess implements AutoCloseable {
                 "--prebootcommandfile", preBoot.toString(),
                 "--deploy", war.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        PayaraMicroProcess micro = new PayaraMicroProcess(process, log, console);
+        PayaraMicroProcess micro = new PayaraMicroProcess(process, log, props, console);
         Thread pump = new Thread(micro::pump, "payara-micro-log");
         pump.setDaemon(true);
         pump.start();
@@ -189,7 +191,13 @@ final class PayaraMicroProcess implements AutoCloseable {
      * @return Payara's own start-up time in ms
      * @throws IllegalStateException when the process ends or the time runs out first
      */
-    long awaitReady(Duration timeout) throws InterruptedException {
+    @Override
+    public String name() {
+        return DemoServer.PAYARA.displayName();
+    }
+
+    @Override
+    public long awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (ready.await(200, TimeUnit.MILLISECONDS)) {
@@ -205,26 +213,36 @@ final class PayaraMicroProcess implements AutoCloseable {
     }
 
     /** The last SEVERE records, for error messages. */
-    String recentSevere() {
+    @Override
+    public String recentSevere() {
         synchronized (severe) {
             return severe.isEmpty() ? "" : "\nLast SEVERE records:\n  " + String.join("\n  ", severe);
         }
     }
 
     /** Payara's message when the WAR failed to deploy, else null. */
-    String deploymentFailure() {
+    @Override
+    public String deploymentFailure() {
         return deploymentFailure;
     }
 
-    Path log() {
+    @Override
+    public Path log() {
         return log;
     }
 
-    long pid() {
+    @Override
+    public Path configurationFile() {
+        return configurationFile;
+    }
+
+    @Override
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    @Override
+    public boolean isAlive() {
         return process.isAlive();
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Starts the demo the way {@code mvn -Pdemo ...} does ({@link Demo#start} is what {@link DemoLauncher} calls:
- * embedded PostgreSQL and Kafka here, Payara Micro with the built payments.war as a child process), runs the
+ * embedded PostgreSQL and Kafka here, the server of {@code demo.server} with the built payments.war as a child
+ * process: Payara Micro in the default run, WildFly with -Pdemo-wildfly, Open Liberty with -Pdemo-liberty), runs the
  * scenario with a fixed seed, checks what the service reports, then drives the console page in HtmlUnit (which runs
  * the page's JavaScript; no browser needs to be installed) to replay the injected dead inbox record and parked
  * relay event.
@@ -45,8 +46,13 @@ class DemoIT {
     @BeforeAll
     static void startDemoAndRunScenario() throws Exception {
         Properties p = new Properties();
+        // the server of this run (the failsafe execution sets demo.server) and where the build put it
+        for (String key : List.of("demo.server", "demo.payara-jar", "demo.wildfly-home", "demo.liberty-home")) {
+            if (System.getProperty(key) != null) {
+                p.setProperty(key, System.getProperty(key));
+            }
+        }
         p.putAll(Map.of(
-                "demo.payara-jar", System.getProperty("demo.payara-jar"),
                 "demo.war", System.getProperty("demo.war"),
                 "demo.work-dir", System.getProperty("demo.work-dir", "target/demo-it"),
                 "demo.http-port", "0",
@@ -236,7 +242,7 @@ class DemoIT {
         assertThat(put.statusCode()).isEqualTo(400);
         assertProblem(put, "65 characters").contains("1 to 64 characters, was 65");
         assertThat(demo.database().queryLong("select count(*) from account where length(id) > 64")).isZero();
-        Path log = Path.of(System.getProperty("demo.work-dir", "target/demo-it"), "payara", "payara-micro.log");
+        Path log = demo.serverLog();
         assertThat(Files.readString(log)).as("no failed insert in the server log").doesNotContain(id)
                 .doesNotContain("value too long");
     }
