@@ -19,8 +19,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * Where {@link LocalJta} gets its physical connections: a few PostgreSQL connections kept open between
  * transactions, as an application server's pool keeps them. A new PostgreSQL connection costs a backend process
- * (fork) and a SCRAM authentication; the inbox's suites open one per transaction, and on 2 loaded cores that made
- * {@code InboxEngineTest} take 77 s against 7 s for the same suite on MariaDB (whose connections are threads).
+ * (fork) and its start-up; the inbox's suites open one per transaction, and on 2 loaded cores that made
+ * {@code InboxEngineTest} take 77 to 130 s against 7 to 11 s for the same suite on MariaDB (whose connections are
+ * threads). Kept open, the PostgreSQL suite took 18 s.
  *
  * <p>A connection comes back as clean as a new one, or not at all. On {@code close()} of a handle the connection is
  * rolled back, auto-commit is restored and {@code DISCARD ALL} resets the server session (settings, isolation and
