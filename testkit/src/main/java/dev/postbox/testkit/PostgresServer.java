@@ -18,6 +18,11 @@ import org.postgresql.xa.PGXADataSource;
  * in production: logical decoding on ({@code wal_level=logical}, {@code pgoutput}) and
  * {@code synchronous_commit=on}. Nothing is installed by hand and no Docker is involved.
  *
+ * <p>zonky always starts {@code postgres} with {@code -F}, i.e. {@code fsync=off}: a commit still waits for its WAL
+ * to be written to the operating system ({@code synchronous_commit=on}, which CDC latency depends on), only not
+ * for the disk flush. That loses data only if the operating system crashes, never when the server or a test kills
+ * a process ({@code kill -9}, {@link #restart()}), which is what the fault-injection scenarios do.
+ *
  * <p>Use {@link #shared()} for one server per JVM and {@link #createDatabase(String)} for an isolated database per
  * test class. Use {@link #start(Path, int)} with a fixed data directory when a test must stop and restart the
  * server ({@link #restart()}).

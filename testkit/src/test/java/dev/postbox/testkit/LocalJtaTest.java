@@ -8,6 +8,8 @@ import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +101,89 @@ class LocalJtaTest {
         jta.commit();
         assertThat(autoCommit[0]).as("late connection auto-commit").isTrue();
         assertThat(autoCommit[1]).as("held connection auto-commit").isFalse();
+    }
+
+    @Test
+    void aConnectionIsReusedOnlyAsCleanAsANewOne() throws Exception {
+        LocalJta jta = new LocalJta(db.dataSource());
+        int pid = jta.inTransaction(() -> {
+            try (Connection c = jta.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("set statement_timeout = '1234s'");
+                s.execute("select pg_advisory_lock(4711)");
+                s.execute("create temporary table scratch (v int)");
+                return backendPid(c);
+            }
+        });
+        jta.inTransaction(() -> {
+            try (Connection c = jta.dataSource().getConnection(); Statement s = c.createStatement()) {
+                assertThat(backendPid(c)).as("the same backend, kept open").isEqualTo(pid);
+                assertThat(c.getAutoCommit()).isFalse();
+                assertThat(text(s, "show statement_timeout")).isEqualTo("0");
+                assertThat(text(s, "select count(*) from pg_locks where locktype = 'advisory' and pid = "
+                        + "pg_backend_pid()")).isEqualTo("0");
+                assertThat(text(s, "select count(*) from pg_tables where tablename = 'scratch'")).isEqualTo("0");
+            }
+            return null;
+        });
+        try (Connection c = jta.dataSource().getConnection()) {
+            assertThat(backendPid(c)).isEqualTo(pid);
+            assertThat(c.getAutoCommit()).as("outside a transaction").isTrue();
+            c.setAutoCommit(false);
+            c.createStatement().execute("insert into t values ('never committed')");
+        }
+        try (Connection c = jta.dataSource().getConnection(); Statement s = c.createStatement()) {
+            assertThat(c.getAutoCommit()).isTrue();
+            assertThat(text(s, "select count(*) from t where v = 'never committed'")).isEqualTo("0");
+            s.execute("begin"); // a transaction block the driver does not know of: not reused
+        }
+        try (Connection c = jta.dataSource().getConnection(); Statement s = c.createStatement()) {
+            assertThat(backendPid(c)).isNotEqualTo(pid);
+            assertThat(text(s, "select txid_current()")).as("not inside a transaction")
+                    .isNotEqualTo(text(s, "select txid_current()"));
+            c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            c.setReadOnly(true);
+        }
+        try (Connection c = jta.dataSource().getConnection()) {
+            assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
+            assertThat(c.isReadOnly()).isFalse();
+        }
+    }
+
+    @Test
+    void aClosedHandleCannotBeUsedAgain() throws Exception {
+        LocalJta jta = new LocalJta(db.dataSource());
+        Connection c = jta.dataSource().getConnection();
+        c.close();
+        c.close();
+        assertThat(c.isClosed()).isTrue();
+        assertThatThrownBy(() -> c.createStatement()).isInstanceOf(java.sql.SQLException.class)
+                .hasMessageContaining("closed");
+    }
+
+    /** A server restart breaks every connection the same way; fault-injection's PostgresRestartTest goes through it. */
+    @Test
+    void aTerminatedBackendIsNeverHandedOut() throws Exception {
+        LocalJta jta = new LocalJta(db.dataSource());
+        int pid = jta.inTransaction(() -> backendPid(jta.dataSource().getConnection()));
+        db.execute("select pg_terminate_backend(" + pid + ")");
+        jta.inTransaction(() -> {
+            Connection c = jta.dataSource().getConnection();
+            assertThat(backendPid(c)).isNotEqualTo(pid);
+            c.createStatement().execute("insert into t values ('after terminate')");
+            return null;
+        });
+        assertThat(db.queryLong("select count(*) from t where v = 'after terminate'")).isEqualTo(1);
+    }
+
+    private static int backendPid(Connection c) throws java.sql.SQLException {
+        return c.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+    }
+
+    private static String text(Statement s, String sql) throws java.sql.SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static Synchronization sync(String name, List<String> calls) {

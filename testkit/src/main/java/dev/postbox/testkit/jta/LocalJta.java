@@ -41,23 +41,28 @@ import javax.sql.DataSource;
  * <p>It exists so that the production code paths that depend only on those JTA interfaces (and Hibernate in JTA
  * mode) can be tested against a real PostgreSQL without an application server. The same paths run on Payara
  * Micro in the {@code it-tests} module. It is not a product: no XA, no recovery, no timeouts.
+ *
+ * <p>Given PostgreSQL's unpooled {@code PGSimpleDataSource}, it keeps a few connections open between transactions
+ * (a new backend per transaction cost more than the tests' work); each comes back as clean as a new connection and
+ * a broken one is never handed out: see {@link PhysicalConnections}. Any other data source is used as given.
  */
 public final class LocalJta implements TransactionManager, UserTransaction, TransactionSynchronizationRegistry {
 
-    private final DataSource physical;
+    private final PhysicalConnections physical;
     private final ThreadLocal<LocalTransaction> current = new ThreadLocal<>();
     private final DataSource shared;
     private final DataSource forJpa;
 
     public LocalJta(DataSource physical) {
-        this.physical = physical;
+        this.physical = new PhysicalConnections(physical);
         this.shared = new SharedDataSource(false);
         this.forJpa = new SharedDataSource(true);
     }
 
     /**
      * The data source to hand to code under test: inside a transaction every {@code getConnection()} returns the
-     * transaction's connection (closing it is a no-op); outside, a new auto-commit connection.
+     * transaction's connection (closing it is a no-op); outside, an auto-commit connection of its own, as clean as a
+     * new one (closing it gives it back).
      */
     public DataSource dataSource() {
         return shared;
