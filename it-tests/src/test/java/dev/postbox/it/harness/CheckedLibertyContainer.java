@@ -33,8 +33,12 @@ import org.jboss.shrinkwrap.api.Archive;
  * fails with the server's error and warning messages ({@code CWW...E/W}) written while it deployed.
  * </ul>
  *
- * <p>One Liberty process serves every deployment of the test run (Arquillian starts it once); each WAR is copied
- * to {@code dropins} and removed on undeploy.
+ * <p>One Liberty process serves every deployment of the test run (Arquillian starts it once); each WAR is written
+ * to {@code apps} and declared as an {@code <application>} in {@code server.xml} ({@code deployType=xml} in
+ * {@code arquillian.xml}), removed on undeploy. Not {@code dropins}: only a declared application can have the
+ * {@code <classloader apiTypeVisibility="...,third-party">} that makes Liberty's OpenTelemetry API visible to it.
+ * A class loader element also ends the implicit use of the {@code global} library, so the adapter names it
+ * ({@code sharedLib}), and the library has the same API visibility (CWWKL0008W otherwise).
  */
 public class CheckedLibertyContainer extends WLPManagedContainer {
 
@@ -45,7 +49,9 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
      * The features are those Postbox uses on Jakarta EE 10 web profile plus MicroProfile 6.1.
      * {@code persistenceContainer} instead of {@code persistence}: JPA without Liberty's EclipseLink, so the WAR's
      * Hibernate is the provider. {@code localConnector} and the MBean application monitor are the adapter's.
-     */
+     * {@code mpTelemetry-1.1} gives applications OpenTelemetry's API (TraceIT); its SDK stays off (Liberty's default,
+     * {@code otel.sdk.disabled=true}), so no span is exported and the API's no-op tracer carries the request's
+     * {@code traceparent}, which is what TraceIT asserts.
     static final String SERVER_XML = """
             <?xml version="1.0" encoding="UTF-8"?>
             <server description="Postbox it-tests">
@@ -64,10 +70,12 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
                 <feature>xmlBinding-4.0</feature>
                 <feature>localConnector-1.0</feature>
                 <feature>appSecurity-5.0</feature>
+                <feature>mpTelemetry-1.1</feature>
               </featureManager>
               <!-- An application-defined data source (web.xml <data-source>, @DataSourceDefinition) finds its
-                   driver only in a shared library (J2CA8022E otherwise): the global one serves dropins too. -->
-              <library id="global">
+                   driver only in a shared library (J2CA8022E otherwise): the global one, which every test
+                   application names (arquillian.xml, sharedLib). -->
+              <library id="global" apiTypeVisibility="spec,ibm-api,api,stable,third-party">
                 <fileset dir="%s" includes="postgresql-*.jar"/>
               </library>
               <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="-1"/>
@@ -89,9 +97,12 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         try {
             Files.createDirectories(server.resolve("dropins"));
             // a WAR left by an interrupted run would start again with the server, against a database now gone
-            try (Stream<Path> left = Files.list(server.resolve("dropins"))) {
-                for (Path war : left.collect(Collectors.toList())) {
-                    deleteRecursively(war);
+            for (String dir : new String[] {"dropins", "apps"}) {
+                Files.createDirectories(server.resolve(dir));
+                try (Stream<Path> left = Files.list(server.resolve(dir))) {
+                    for (Path war : left.collect(Collectors.toList())) {
+                        deleteRecursively(war);
+                    }
                 }
             }
             Files.writeString(server.resolve("server.xml"), SERVER_XML.formatted(driverDirectory(), config.getHttpPort()));
@@ -121,7 +132,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         } catch (DeploymentException | RuntimeException e) {
             String messages = problems(from);
             try {
-                super.undeploy(archive); // a failed WAR stays in dropins otherwise, and fails again on the next start
+                super.undeploy(archive); // a failed WAR stays declared otherwise, and fails again on the next start
             } catch (Exception ignored) {
                 // nothing deployed to remove
             }

@@ -62,8 +62,8 @@ public class IdempotentInterceptor implements Serializable {
             if (!plan.jaxrs()) {
                 return outcome.value();
             }
-            return outcome.replayed() ? JaxRs.markReplayed(outcome.value(), outcome.stored(), http)
-                    : JaxRs.firstAnswer(outcome.value(), outcome.stored());
+            return outcome.replayed() ? JaxRs.markReplayed(outcome.value(), outcome.stored(), http, plan.method())
+                    : JaxRs.firstAnswer(outcome.value(), outcome.stored(), plan.method());
         } catch (ProcessingDeferredException e) {
             if (plan.jaxrs()) {
                 throw JaxRs.toWebApplicationException(e);

@@ -42,8 +42,8 @@ public final class JaxRs {
      * first received (member order, dates, nulls). With the stored text on both, the first answer and every replay
      * are the same bytes, with the same status and Content-Type, on every server.
      */
-    public static Object firstAnswer(Object value, StoredResult stored) {
-        if (exactBody(stored, false)) {
+    public static Object firstAnswer(Object value, StoredResult stored, java.lang.reflect.Method method) {
+        if (exactBody(stored, false, method)) {
             return value; // IdempotentResponseFilter writes the stored bytes
         }
         if (value instanceof Response response && response.hasEntity() && !(response.getEntity() instanceof String)
@@ -59,8 +59,9 @@ public final class JaxRs {
     }
 
     /** The stored answer of a replayed duplicate, marked as such. */
-    public static Object markReplayed(Object value, StoredResult stored, HttpExchange http) {
-        if (exactBody(stored, true)) {
+    public static Object markReplayed(Object value, StoredResult stored, HttpExchange http,
+            java.lang.reflect.Method method) {
+        if (exactBody(stored, true, method)) {
             return value; // IdempotentResponseFilter writes the stored bytes and the header
         }
         if (value instanceof Response response) {
@@ -76,8 +77,8 @@ public final class JaxRs {
      * Hands a stored {@link StoredResult#BODY} to {@link IdempotentResponseFilter} to write as the response body;
      * false when there is none, or no filter in this request.
      */
-    private static boolean exactBody(StoredResult stored, boolean replayed) {
-        JaxRsExchange exchange = JaxRsExchange.current();
+    private static boolean exactBody(StoredResult stored, boolean replayed, java.lang.reflect.Method method) {
+        JaxRsExchange exchange = JaxRsExchange.serving(method);
         if (stored == null || !StoredResult.BODY.equals(stored.format()) || exchange == null) {
             return false;
         }

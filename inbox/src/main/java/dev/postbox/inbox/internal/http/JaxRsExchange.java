@@ -36,6 +36,21 @@ public final class JaxRsExchange {
         return CURRENT.get();
     }
 
+    /**
+     * The exchange of the current JAX-RS request when {@code method} is its resource method, else null: an
+     * {@code @Idempotent} resource method called from another resource method does not answer the request.
+     * Compared by name and parameter types: the intercepted method may be declared by a subclass or proxy.
+     */
+    public static JaxRsExchange serving(Method method) {
+        JaxRsExchange exchange = CURRENT.get();
+        if (exchange == null || method == null) {
+            return exchange;
+        }
+        Method resource = exchange.resourceMethod;
+        return resource == null || (resource.getName().equals(method.getName())
+                && java.util.Arrays.equals(resource.getParameterTypes(), method.getParameterTypes())) ? exchange : null;
+    }
+
     static void set(JaxRsExchange exchange) {
         CURRENT.set(exchange);
     }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,19 +16,22 @@ import java.util.Map;
 /**
  * Results of JAX-RS resource methods: a {@link Response} is stored as status, Content-Type/Location and body; a
  * POJO as the bytes the server's own writer makes of it ({@link ExactBody}, when {@link IdempotentResponseFilter}
- * runs in the application) or else as JSON-B JSON, with status 200; a {@link WebApplicationException} with a 4xx status is an answer too (stored,
- * and rethrown to duplicates), not a failure to retry; so is a failure that no retry can fix (a data error, an
- * integrity violation, a binding error: 422, see {@link #definiteAnswer}).
+ * runs in the application) or else as JSON-B JSON, with status 200; a {@link WebApplicationException} with a 4xx
+ * status is an answer too (stored, and rethrown to duplicates), not a failure to retry; so is a failure that no retry
+ * can fix (a data error, an integrity violation, a binding error: 422, see {@link #definiteAnswer}).
  */
 public final class JaxRsResultCodec extends JsonResultCodec {
 
     private static final int UNPROCESSABLE = 422;
 
     private final boolean returnsResponse;
+    private final Method method;
 
-    public JaxRsResultCodec(Jsonb jsonb, Type returnType, boolean returnsResponse) {
+    /** @param method the resource method, whose request alone this codec answers with exact bytes (null: any) */
+    public JaxRsResultCodec(Jsonb jsonb, Type returnType, boolean returnsResponse, Method method) {
         super(jsonb, returnType);
         this.returnsResponse = returnsResponse;
+        this.method = method;
     }
 
     @Override
@@ -35,7 +39,7 @@ public final class JaxRsResultCodec extends JsonResultCodec {
         if (result instanceof Response response) {
             return encodeResponse(response, StoredResult.JSON);
         }
-        JaxRsExchange exchange = JaxRsExchange.current();
+        JaxRsExchange exchange = JaxRsExchange.serving(method);
         if (result != null && !returnsResponse && exchange != null) {
             StoredResult exact = ExactBody.write(result, exchange);
             if (exact != null) {
@@ -106,7 +110,7 @@ public final class JaxRsResultCodec extends JsonResultCodec {
      * called directly) the body read back with JSON-B, which works when the server wrote it as JSON-B would.
      */
     private Object exactBodyValue(StoredResult stored) {
-        if (JaxRsExchange.current() != null) {
+        if (JaxRsExchange.serving(method) != null) {
             return primitiveZero(type());
         }
         try {

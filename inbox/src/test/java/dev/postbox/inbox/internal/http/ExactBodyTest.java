@@ -90,7 +90,7 @@ class ExactBodyTest {
     void aPojoResultIsStoredAsTheServersWriterWroteIt() throws Exception {
         List<String> asked = new ArrayList<>();
         JaxRsExchange exchange = exchange(writer(JACKSON_LIKE, asked), "issue");
-        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false);
+        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false, issue());
 
         StoredResult stored = JaxRsExchange.with(exchange, () -> codec.encode(new Receipt()));
 
@@ -121,7 +121,7 @@ class ExactBodyTest {
 
     @Test
     void withoutTheFilterAPojoIsStoredAsJsonbJsonAsBefore() throws Exception {
-        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false);
+        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false, issue());
         StoredResult stored = codec.encode(new Receipt());
         assertThat(stored.format()).isEqualTo(StoredResult.JSON);
         assertThat(stored.body()).isEqualTo(jsonb.toJson(new Receipt()));
@@ -129,7 +129,7 @@ class ExactBodyTest {
 
     @Test
     void aReplayInsideJaxRsReturnsNothingAndOutsideReadsTheBodyWithJsonb() throws Exception {
-        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false);
+        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false, issue());
         StoredResult stored = new StoredResult(JACKSON_LIKE, StoredResult.BODY, 200,
                 Map.of(HttpHeaders.CONTENT_TYPE, "application/json"));
 
@@ -138,7 +138,7 @@ class ExactBodyTest {
         StoredResult readable = new StoredResult("{\"amount\":\"1\",\"zone\":\"x\"}", StoredResult.BODY, 200,
                 Map.of(HttpHeaders.CONTENT_TYPE, "application/json"));
         assertThat(((Receipt) codec.decode(readable)).zone).isEqualTo("x");
-        JaxRsResultCodec primitive = new JaxRsResultCodec(jsonb, long.class, false);
+        JaxRsResultCodec primitive = new JaxRsResultCodec(jsonb, long.class, false, issue());
         assertThat(JaxRsExchange.with(exchange(writer("", new ArrayList<>()), "issue"),
                 () -> primitive.decode(stored))).isEqualTo(0L);
         StoredResult unreadable = new StoredResult("not json", StoredResult.BODY, 200,
@@ -155,8 +155,8 @@ class ExactBodyTest {
         Receipt value = new Receipt();
         for (boolean replayed : new boolean[] {false, true}) {
             JaxRsExchange exchange = exchange(writer("", new ArrayList<>()), "issue");
-            Object returned = JaxRsExchange.with(exchange, () -> replayed ? JaxRs.markReplayed(null, stored, null)
-                    : JaxRs.firstAnswer(value, stored));
+            Object returned = JaxRsExchange.with(exchange, () -> replayed
+                    ? JaxRs.markReplayed(null, stored, null, issue()) : JaxRs.firstAnswer(value, stored, issue()));
             assertThat(returned).isSameAs(replayed ? null : value);
             assertThat(exchange.answer()).isSameAs(stored);
 
@@ -190,7 +190,7 @@ class ExactBodyTest {
     void aJsonOrTextStoredAnswerIsNotTheFiltersBusiness() throws Exception {
         JaxRsExchange exchange = exchange(writer("", new ArrayList<>()), "issue");
         StoredResult json = StoredResult.json("{\"a\":1}");
-        JaxRsExchange.with(exchange, () -> JaxRs.markReplayed(new Receipt(), json, null));
+        JaxRsExchange.with(exchange, () -> JaxRs.markReplayed(new Receipt(), json, null, issue()));
         assertThat(exchange.answer()).isNull();
     }
 
@@ -211,6 +211,29 @@ class ExactBodyTest {
         assertThat(new IdempotentJaxRsFeature().configure(context)).isTrue();
         assertThat(new IdempotentJaxRsFeature().configure(context)).isTrue();
         assertThat(registered).containsExactly(IdempotentResponseFilter.class);
+    }
+
+    @Test
+    void anIdempotentResourceMethodCalledFromAnotherResourceMethodDoesNotAnswerItsRequest() throws Exception {
+        JaxRsExchange outer = exchange(writer(JACKSON_LIKE, new ArrayList<>()), "both");
+        JaxRsResultCodec codec = new JaxRsResultCodec(jsonb, Receipt.class, false, issue());
+        StoredResult stored = JaxRsExchange.with(outer, () -> codec.encode(new Receipt()));
+        assertThat(stored.format()).as("JSON-B, as without the filter").isEqualTo(StoredResult.JSON);
+
+        StoredResult body = new StoredResult(JACKSON_LIKE, StoredResult.BODY, 200,
+                Map.of(HttpHeaders.CONTENT_TYPE, "application/json"));
+        JaxRsExchange.with(outer, () -> JaxRs.markReplayed(null, body, null, issue()));
+        assertThat(outer.answer()).isNull();
+        assertThat(JaxRsExchange.with(outer, () -> JaxRsExchange.serving(Resource.class.getMethod("both"))))
+                .isSameAs(outer);
+    }
+
+    private static Method issue() {
+        try {
+            return Resource.class.getMethod("issue");
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static JaxRsExchange exchange(MessageBodyWriter<?> writer, String method) throws Exception {
