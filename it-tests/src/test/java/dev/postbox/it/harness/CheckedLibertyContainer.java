@@ -52,6 +52,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
      * {@code mpTelemetry-1.1} gives applications OpenTelemetry's API (TraceIT); its SDK stays off (Liberty's default,
      * {@code otel.sdk.disabled=true}), so no span is exported and the API's no-op tracer carries the request's
      * {@code traceparent}, which is what TraceIT asserts.
+     */
     static final String SERVER_XML = """
             <?xml version="1.0" encoding="UTF-8"?>
             <server description="Postbox it-tests">
@@ -95,7 +96,6 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         Path usr = config.getUsrDir() != null ? Paths.get(config.getUsrDir()) : Paths.get(config.getWlpHome(), "usr");
         Path server = usr.resolve("servers").resolve(config.getServerName());
         try {
-            Files.createDirectories(server.resolve("dropins"));
             // a WAR left by an interrupted run would start again with the server, against a database now gone
             for (String dir : new String[] {"dropins", "apps"}) {
                 Files.createDirectories(server.resolve(dir));
