@@ -33,12 +33,15 @@ import org.jboss.shrinkwrap.api.Archive;
  * fails with the server's error and warning messages ({@code CWW...E/W}) written while it deployed.
  * </ul>
  *
- * <p>One Liberty process serves every deployment of the test run (Arquillian starts it once); each WAR is written
- * to {@code apps} and declared as an {@code <application>} in {@code server.xml} ({@code deployType=xml} in
- * {@code arquillian.xml}), removed on undeploy. Not {@code dropins}: only a declared application can have the
- * {@code <classloader apiTypeVisibility="...,third-party">} that makes Liberty's OpenTelemetry API visible to it.
- * A class loader element also ends the implicit use of the {@code global} library, so the adapter names it
- * ({@code sharedLib}), and the library has the same API visibility (CWWKL0008W otherwise).
+ * <p>One Liberty process serves every deployment of the test run (Arquillian starts it once); each WAR is copied
+ * to {@code dropins} and removed on undeploy, except a WAR marked by {@link ServerWar#withLibertyThirdPartyApis}
+ * (TraceIT): that one is written to {@code apps} and declared as an {@code <application>} in {@code server.xml} with
+ * {@code <classloader apiTypeVisibility="...,third-party" commonLibraryRef="global">} (the adapter's
+ * {@code deployType}, {@code apiTypeVisibility} and {@code sharedLib}, set for that WAR alone), the only way a WAR
+ * sees Liberty's OpenTelemetry API (a {@code dropins} application cannot have a class loader element). Not every
+ * WAR: a class loader element ends the implicit {@code global} library in the parent chain, and a named common
+ * library comes after the WAR's own jars, so the PostgreSQL driver would then be the WAR's copy (measured:
+ * {@code PostboxIT}'s class-origin test failed).
  */
 public class CheckedLibertyContainer extends WLPManagedContainer {
 
@@ -74,8 +77,8 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
                 <feature>mpTelemetry-1.1</feature>
               </featureManager>
               <!-- An application-defined data source (web.xml <data-source>, @DataSourceDefinition) finds its
-                   driver only in a shared library (J2CA8022E otherwise): the global one, which every test
-                   application names (arquillian.xml, sharedLib). -->
+                   driver only in a shared library (J2CA8022E otherwise): the global one serves dropins too, and
+                   a WAR with third-party APIs names it (deployAs). -->
               <library id="global" apiTypeVisibility="spec,ibm-api,api,stable,third-party">
                 <fileset dir="%s" includes="postgresql-*.jar"/>
               </library>
@@ -86,7 +89,10 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
             </server>
             """;
 
+    private static final String THIRD_PARTY_VISIBILITY = "spec,ibm-api,api,stable,third-party";
+
     private Path messagesLog;
+    private WLPManagedContainerConfiguration config;
 
     @Override
     public void setup(WLPManagedContainerConfiguration config) {
@@ -110,6 +116,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
             throw new UncheckedIOException("cannot write the Liberty server in " + server, e);
         }
         messagesLog = server.resolve("logs").resolve("messages.log");
+        this.config = config;
         super.setup(config);
     }
 
@@ -120,8 +127,42 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         LOG.info(() -> "Open Liberty started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
     }
 
+    private static boolean thirdParty(Archive<?> archive) {
+        return archive.contains("/WEB-INF/" + ServerWar.LIBERTY_THIRD_PARTY_APIS);
+    }
+
+    /**
+     * The adapter's settings for {@code archive}: declared in server.xml with the third-party class loader and the
+     * global library, or dropins. Set per WAR, not in arquillian.xml: the adapter refuses {@code sharedLib} at setup
+     * unless every WAR is declared.
+     */
+    private void deployAs(boolean declared) {
+        config.setDeployType(declared ? "xml" : "dropins");
+        config.setSharedLib(declared ? "global" : null);
+        config.setApiTypeVisibility(declared ? THIRD_PARTY_VISIBILITY : null);
+    }
+
+    @Override
+    public void undeploy(Archive<?> archive) throws DeploymentException {
+        deployAs(thirdParty(archive));
+        try {
+            super.undeploy(archive);
+        } finally {
+            deployAs(false);
+        }
+    }
+
     @Override
     public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
+        deployAs(thirdParty(archive));
+        try {
+            return checkedDeploy(archive);
+        } finally {
+            deployAs(false);
+        }
+    }
+
+    private ProtocolMetaData checkedDeploy(Archive<?> archive) throws DeploymentException {
         long from = logSize();
         long started = System.nanoTime();
         try {
@@ -132,7 +173,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         } catch (DeploymentException | RuntimeException e) {
             String messages = problems(from);
             try {
-                super.undeploy(archive); // a failed WAR stays declared otherwise, and fails again on the next start
+                undeploy(archive); // a failed WAR stays deployed otherwise, and fails again on the next start
             } catch (Exception ignored) {
                 // nothing deployed to remove
             }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Traces on servers that ship MicroProfile Telemetry (Payara Micro 6.2025.10 carries OpenTelemetry's API 1.29;
  * WildFly 38's standalone-microprofile.xml activates its microprofile-telemetry subsystem; Open Liberty 25 with
  * {@code mpTelemetry-1.1}, whose API an application sees only with {@code <classloader
- * apiTypeVisibility="...,third-party">}, see {@code CheckedLibertyContainer}): the WAR brings no OpenTelemetry jar,
- * the server's API is used. Payara's server span starts a trace of its own, so the inbox's span
+ * apiTypeVisibility="...,third-party">}, see {@code ServerWar.withLibertyThirdPartyApis}): the WAR brings no
+ * OpenTelemetry jar, the server's API is used. Payara's server span starts a trace of its own, so the inbox's span
  * continues the request's trace and links that span. A request with a W3C {@code traceparent} to an
  * {@code @Idempotent} JAX-RS method that publishes an outbox event leaves that trace on the inbox record and on the
  * outbox row (from which the relay puts it on the Kafka record). Spans are not exported (the server's SDK is off by
@@ -46,8 +46,8 @@ class TraceIT {
     static WebArchive war() {
         db = PostgresServer.shared().createDatabase("trace_it");
         db.execute(ServerWar.postboxSchema());
-        WebArchive war = ServerWar.withPostbox(ServerWar.create("trace-it", db))
-                .addClasses(TracedResource.class, TraceItApplication.class);
+        WebArchive war = ServerWar.withLibertyThirdPartyApis(ServerWar.withPostbox(ServerWar.create("trace-it", db))
+                .addClasses(TracedResource.class, TraceItApplication.class));
         return ServerWar.config(war, Map.of(
                 "postbox.outbox.datasource", ServerWar.DATA_SOURCE,
                 "postbox.inbox.datasource", ServerWar.DATA_SOURCE,
