@@ -34,7 +34,14 @@ import org.jboss.shrinkwrap.api.Archive;
  * </ul>
  *
  * <p>One Liberty process serves every deployment of the test run (Arquillian starts it once); each WAR is copied
- * to {@code dropins} and removed on undeploy.
+ * to {@code dropins} and removed on undeploy, except a WAR marked by {@link ServerWar#withLibertyThirdPartyApis}
+ * (TraceIT): that one is written to {@code apps} and declared as an {@code <application>} in {@code server.xml} with
+ * {@code <classloader apiTypeVisibility="...,third-party" commonLibraryRef="global">} (the adapter's
+ * {@code deployType}, {@code apiTypeVisibility} and {@code sharedLib}, set for that WAR alone), the only way a WAR
+ * sees Liberty's OpenTelemetry API (a {@code dropins} application cannot have a class loader element). Not every
+ * WAR: a class loader element ends the implicit {@code global} library in the parent chain, and a named common
+ * library comes after the WAR's own jars, so the PostgreSQL driver would then be the WAR's copy (measured:
+ * {@code PostboxIT}'s class-origin test failed).
  */
 public class CheckedLibertyContainer extends WLPManagedContainer {
 
@@ -45,6 +52,9 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
      * The features are those Postbox uses on Jakarta EE 10 web profile plus MicroProfile 6.1.
      * {@code persistenceContainer} instead of {@code persistence}: JPA without Liberty's EclipseLink, so the WAR's
      * Hibernate is the provider. {@code localConnector} and the MBean application monitor are the adapter's.
+     * {@code mpTelemetry-1.1} gives applications OpenTelemetry's API (TraceIT); its SDK stays off (Liberty's default,
+     * {@code otel.sdk.disabled=true}), so no span is exported and the API's no-op tracer carries the request's
+     * {@code traceparent}, which is what TraceIT asserts.
      */
     static final String SERVER_XML = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -64,10 +74,12 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
                 <feature>xmlBinding-4.0</feature>
                 <feature>localConnector-1.0</feature>
                 <feature>appSecurity-5.0</feature>
+                <feature>mpTelemetry-1.1</feature>
               </featureManager>
               <!-- An application-defined data source (web.xml <data-source>, @DataSourceDefinition) finds its
-                   driver only in a shared library (J2CA8022E otherwise): the global one serves dropins too. -->
-              <library id="global">
+                   driver only in a shared library (J2CA8022E otherwise): the global one serves dropins too, and
+                   a WAR with third-party APIs names it (deployAs). -->
+              <library id="global" apiTypeVisibility="spec,ibm-api,api,stable,third-party">
                 <fileset dir="%s" includes="postgresql-*.jar"/>
               </library>
               <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="%d" httpsPort="-1"/>
@@ -77,7 +89,10 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
             </server>
             """;
 
+    private static final String THIRD_PARTY_VISIBILITY = "spec,ibm-api,api,stable,third-party";
+
     private Path messagesLog;
+    private WLPManagedContainerConfiguration config;
 
     @Override
     public void setup(WLPManagedContainerConfiguration config) {
@@ -87,11 +102,13 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         Path usr = config.getUsrDir() != null ? Paths.get(config.getUsrDir()) : Paths.get(config.getWlpHome(), "usr");
         Path server = usr.resolve("servers").resolve(config.getServerName());
         try {
-            Files.createDirectories(server.resolve("dropins"));
             // a WAR left by an interrupted run would start again with the server, against a database now gone
-            try (Stream<Path> left = Files.list(server.resolve("dropins"))) {
-                for (Path war : left.collect(Collectors.toList())) {
-                    deleteRecursively(war);
+            for (String dir : new String[] {"dropins", "apps"}) {
+                Files.createDirectories(server.resolve(dir));
+                try (Stream<Path> left = Files.list(server.resolve(dir))) {
+                    for (Path war : left.collect(Collectors.toList())) {
+                        deleteRecursively(war);
+                    }
                 }
             }
             Files.writeString(server.resolve("server.xml"), SERVER_XML.formatted(driverDirectory(), config.getHttpPort()));
@@ -99,6 +116,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
             throw new UncheckedIOException("cannot write the Liberty server in " + server, e);
         }
         messagesLog = server.resolve("logs").resolve("messages.log");
+        this.config = config;
         super.setup(config);
     }
 
@@ -109,8 +127,42 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         LOG.info(() -> "Open Liberty started in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
     }
 
+    private static boolean thirdParty(Archive<?> archive) {
+        return archive.contains("/WEB-INF/" + ServerWar.LIBERTY_THIRD_PARTY_APIS);
+    }
+
+    /**
+     * The adapter's settings for {@code archive}: declared in server.xml with the third-party class loader and the
+     * global library, or dropins. Set per WAR, not in arquillian.xml: the adapter refuses {@code sharedLib} at setup
+     * unless every WAR is declared.
+     */
+    private void deployAs(boolean declared) {
+        config.setDeployType(declared ? "xml" : "dropins");
+        config.setSharedLib(declared ? "global" : null);
+        config.setApiTypeVisibility(declared ? THIRD_PARTY_VISIBILITY : null);
+    }
+
+    @Override
+    public void undeploy(Archive<?> archive) throws DeploymentException {
+        deployAs(thirdParty(archive));
+        try {
+            super.undeploy(archive);
+        } finally {
+            deployAs(false);
+        }
+    }
+
     @Override
     public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
+        deployAs(thirdParty(archive));
+        try {
+            return checkedDeploy(archive);
+        } finally {
+            deployAs(false);
+        }
+    }
+
+    private ProtocolMetaData checkedDeploy(Archive<?> archive) throws DeploymentException {
         long from = logSize();
         long started = System.nanoTime();
         try {
@@ -121,7 +173,7 @@ public class CheckedLibertyContainer extends WLPManagedContainer {
         } catch (DeploymentException | RuntimeException e) {
             String messages = problems(from);
             try {
-                super.undeploy(archive); // a failed WAR stays in dropins otherwise, and fails again on the next start
+                undeploy(archive); // a failed WAR stays deployed otherwise, and fails again on the next start
             } catch (Exception ignored) {
                 // nothing deployed to remove
             }

@@ -89,6 +89,19 @@ public final class ServerWar {
         return war.deleteClass(RestApplication.class).addAsLibraries(jars("postbox.postboxLibs", "target/postbox-lib"));
     }
 
+    /** The marker of {@link #withLibertyThirdPartyApis}, in WEB-INF. */
+    static final String LIBERTY_THIRD_PARTY_APIS = "postbox-it-liberty-third-party-apis";
+
+    /**
+     * Marks {@code war} to see Liberty's third-party APIs (OpenTelemetry's among them) when deployed on Open Liberty
+     * ({@link CheckedLibertyContainer} declares it in server.xml with such a class loader); other servers ignore the
+     * empty marker file. Here, not in {@code CheckedLibertyContainer}, whose adapter is on the class path only in a
+     * Liberty run.
+     */
+    public static WebArchive withLibertyThirdPartyApis(WebArchive war) {
+        return war.addAsWebInfResource(EmptyAsset.INSTANCE, LIBERTY_THIRD_PARTY_APIS);
+    }
+
     /** Writes {@code values} as the WAR's {@code META-INF/microprofile-config.properties}. */
     public static WebArchive config(WebArchive war, Map<String, String> values) {
         StringBuilder text = new StringBuilder();

@@ -21,12 +21,13 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Traces on servers that ship MicroProfile Telemetry (Payara Micro 6.2025.10 carries OpenTelemetry's API 1.29;
- * WildFly 38's standalone-microprofile.xml activates its microprofile-telemetry subsystem): the WAR brings no
+ * WildFly 38's standalone-microprofile.xml activates its microprofile-telemetry subsystem; Open Liberty 25 with
+ * {@code mpTelemetry-1.1}, whose API an application sees only with {@code <classloader
+ * apiTypeVisibility="...,third-party">}, see {@code ServerWar.withLibertyThirdPartyApis}): the WAR brings no
  * OpenTelemetry jar, the server's API is used. Payara's server span starts a trace of its own, so the inbox's span
  * continues the request's trace and links that span. A request with a W3C {@code traceparent} to an
  * {@code @Idempotent} JAX-RS method that publishes an outbox event leaves that trace on the inbox record and on the
@@ -34,10 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * default), so what is asserted is the trace id carried into both tables.
  */
 @ExtendWith(ArquillianExtension.class)
-@DisabledIfSystemProperty(named = Server.PROPERTY, matches = "liberty", disabledReason = "Open Liberty 25 gives the "
-        + "WAR no OpenTelemetry API with the harness's features; with mpTelemetry-1.1 added the inbox record got no "
-        + "traceparent (Liberty's SDK is off unless otel.sdk.disabled=false, and the API's visibility to the WAR was not "
-        + "checked): not investigated further yet")
 class TraceIT {
 
     static Database db;
@@ -49,8 +46,8 @@ class TraceIT {
     static WebArchive war() {
         db = PostgresServer.shared().createDatabase("trace_it");
         db.execute(ServerWar.postboxSchema());
-        WebArchive war = ServerWar.withPostbox(ServerWar.create("trace-it", db))
-                .addClasses(TracedResource.class, TraceItApplication.class);
+        WebArchive war = ServerWar.withLibertyThirdPartyApis(ServerWar.withPostbox(ServerWar.create("trace-it", db))
+                .addClasses(TracedResource.class, TraceItApplication.class));
         return ServerWar.config(war, Map.of(
                 "postbox.outbox.datasource", ServerWar.DATA_SOURCE,
                 "postbox.inbox.datasource", ServerWar.DATA_SOURCE,

@@ -7,6 +7,7 @@ import dev.postbox.inbox.internal.engine.Invocation;
 import dev.postbox.inbox.internal.engine.Outcome;
 import dev.postbox.inbox.internal.http.HttpExchange;
 import dev.postbox.inbox.internal.http.JaxRs;
+import dev.postbox.inbox.internal.http.JaxRsExchange;
 import dev.postbox.inbox.internal.method.IdempotentMethod;
 import dev.postbox.inbox.internal.method.MethodPlan;
 import dev.postbox.inbox.internal.trace.InboxTracing;
@@ -36,6 +37,8 @@ public class IdempotentInterceptor implements Serializable {
     @Inject
     InboxRuntimeBean inbox;
 
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     @AroundInvoke
     Object intercept(InvocationContext context) throws Exception {
         IdempotentMethod method = inbox.method(context.getMethod());
@@ -47,6 +50,9 @@ public class IdempotentInterceptor implements Serializable {
             return context.proceed(); // a deferred retry: the scheduler has claimed the record already
         }
         HttpExchange http = plan.jaxrs() ? HttpExchange.current() : null;
+        if (http != null && !plan.returnsJaxRsResponse() && !plan.returnsVoid() && JaxRsExchange.current() == null) {
+            warnNoExactReplay(plan);
+        }
         try {
             Invocation invocation = method.invocation(context.getParameters(), http,
                     context::proceed);
@@ -56,8 +62,8 @@ public class IdempotentInterceptor implements Serializable {
             if (!plan.jaxrs()) {
                 return outcome.value();
             }
-            return outcome.replayed() ? JaxRs.markReplayed(outcome.value(), http)
-                    : JaxRs.firstAnswer(outcome.value(), outcome.stored());
+            return outcome.replayed() ? JaxRs.markReplayed(outcome.value(), outcome.stored(), http, plan.method())
+                    : JaxRs.firstAnswer(outcome.value(), outcome.stored(), plan.method());
         } catch (ProcessingDeferredException e) {
             if (plan.jaxrs()) {
                 throw JaxRs.toWebApplicationException(e);
@@ -68,6 +74,20 @@ public class IdempotentInterceptor implements Serializable {
             throw e;
         } catch (InboxException e) {
             throw plan.jaxrs() ? JaxRs.toWebApplicationException(e) : e;
+        }
+    }
+
+    /**
+     * Once per method: a POJO result without the inbox's JAX-RS filter is stored as JSON-B JSON, and a replay's
+     * body may then differ from the bytes the server's own provider wrote the first time.
+     */
+    private static void warnNoExactReplay(MethodPlan plan) {
+        if (WARNED.add(plan.handlerId())) {
+            java.util.logging.Logger.getLogger(IdempotentInterceptor.class.getName()).warning(() -> "@Idempotent "
+                    + plan.describe() + " returns an object, but the inbox's JAX-RS filter is not registered in this"
+                    + " application: the result is stored as JSON-B JSON and a replay's body may differ from the"
+                    + " first answer's bytes (property order, dates, nulls). Add "
+                    + "dev.postbox.inbox.IdempotentJaxRsFeature to Application.getClasses(), or return a Response.");
         }
     }
 }

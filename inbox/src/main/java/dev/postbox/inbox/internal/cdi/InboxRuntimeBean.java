@@ -130,7 +130,8 @@ public class InboxRuntimeBean {
 
     private static ResultCodec codec(MethodPlan plan, InboxRuntime runtime) {
         if (plan.jaxrs()) {
-            return new JaxRsResultCodec(runtime.jsonb(), plan.genericReturnType(), plan.returnsJaxRsResponse());
+            return new JaxRsResultCodec(runtime.jsonb(), plan.genericReturnType(), plan.returnsJaxRsResponse(),
+                    plan.method());
         }
         return new JsonResultCodec(runtime.jsonb(), plan.genericReturnType());
     }

@@ -38,4 +38,8 @@ public class JsonResultCodec implements ResultCodec {
     protected Jsonb jsonb() {
         return jsonb;
     }
+
+    protected Type type() {
+        return type;
+    }
 }

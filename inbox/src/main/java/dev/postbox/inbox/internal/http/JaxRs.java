@@ -42,7 +42,10 @@ public final class JaxRs {
      * first received (member order, dates, nulls). With the stored text on both, the first answer and every replay
      * are the same bytes, with the same status and Content-Type, on every server.
      */
-    public static Object firstAnswer(Object value, StoredResult stored) {
+    public static Object firstAnswer(Object value, StoredResult stored, java.lang.reflect.Method method) {
+        if (exactBody(stored, false, method)) {
+            return value; // IdempotentResponseFilter writes the stored bytes
+        }
         if (value instanceof Response response && response.hasEntity() && !(response.getEntity() instanceof String)
                 && stored != null && stored.body() != null && StoredResult.JSON.equals(stored.format())) {
             Response.ResponseBuilder answer = Response.fromResponse(response).entity(stored.body());
@@ -56,7 +59,11 @@ public final class JaxRs {
     }
 
     /** The stored answer of a replayed duplicate, marked as such. */
-    public static Object markReplayed(Object value, HttpExchange http) {
+    public static Object markReplayed(Object value, StoredResult stored, HttpExchange http,
+            java.lang.reflect.Method method) {
+        if (exactBody(stored, true, method)) {
+            return value; // IdempotentResponseFilter writes the stored bytes and the header
+        }
         if (value instanceof Response response) {
             return Response.fromResponse(response).header(REPLAYED_HEADER, "true").build();
         }
@@ -64,6 +71,19 @@ public final class JaxRs {
             http.response().setHeader(REPLAYED_HEADER, "true");
         }
         return value;
+    }
+
+    /**
+     * Hands a stored {@link StoredResult#BODY} to {@link IdempotentResponseFilter} to write as the response body;
+     * false when there is none, or no filter in this request.
+     */
+    private static boolean exactBody(StoredResult stored, boolean replayed, java.lang.reflect.Method method) {
+        JaxRsExchange exchange = JaxRsExchange.serving(method);
+        if (stored == null || !StoredResult.BODY.equals(stored.format()) || exchange == null) {
+            return false;
+        }
+        exchange.answer(stored, replayed);
+        return true;
     }
 
     static long retryAfterSeconds(Instant next) {

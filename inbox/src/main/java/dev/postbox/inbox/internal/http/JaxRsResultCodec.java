@@ -8,31 +8,43 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Results of JAX-RS resource methods: a {@link Response} is stored as status, Content-Type/Location and body; a
- * POJO as JSON with status 200; a {@link WebApplicationException} with a 4xx status is an answer too (stored,
- * and rethrown to duplicates), not a failure to retry; so is a failure that no retry can fix (a data error, an
- * integrity violation, a binding error: 422, see {@link #definiteAnswer}).
+ * POJO as the bytes the server's own writer makes of it ({@link ExactBody}, when {@link IdempotentResponseFilter}
+ * runs in the application) or else as JSON-B JSON, with status 200; a {@link WebApplicationException} with a 4xx
+ * status is an answer too (stored, and rethrown to duplicates), not a failure to retry; so is a failure that no retry
+ * can fix (a data error, an integrity violation, a binding error: 422, see {@link #definiteAnswer}).
  */
 public final class JaxRsResultCodec extends JsonResultCodec {
 
     private static final int UNPROCESSABLE = 422;
 
     private final boolean returnsResponse;
+    private final Method method;
 
-    public JaxRsResultCodec(Jsonb jsonb, Type returnType, boolean returnsResponse) {
+    /** @param method the resource method, whose request alone this codec answers with exact bytes (null: any) */
+    public JaxRsResultCodec(Jsonb jsonb, Type returnType, boolean returnsResponse, Method method) {
         super(jsonb, returnType);
         this.returnsResponse = returnsResponse;
+        this.method = method;
     }
 
     @Override
     public StoredResult encode(Object result) {
         if (result instanceof Response response) {
             return encodeResponse(response, StoredResult.JSON);
+        }
+        JaxRsExchange exchange = JaxRsExchange.serving(method);
+        if (result != null && !returnsResponse && exchange != null) {
+            StoredResult exact = ExactBody.write(result, exchange);
+            if (exact != null) {
+                return exact;
+            }
         }
         StoredResult json = super.encode(result);
         return new StoredResult(json.body(), json.format(), result == null ? 204 : 200, null);
@@ -45,6 +57,9 @@ public final class JaxRsResultCodec extends JsonResultCodec {
         }
         if (returnsResponse) {
             return toResponse(stored).build();
+        }
+        if (StoredResult.BODY.equals(stored.format())) {
+            return exactBodyValue(stored);
         }
         return super.decode(stored);
     }
@@ -87,6 +102,32 @@ public final class JaxRsResultCodec extends JsonResultCodec {
     public Exception definiteAnswerFailure(StoredResult answer) {
         return new WebApplicationException("HTTP " + answer.httpStatus() + ": " + answer.body(),
                 toResponse(answer).build());
+    }
+
+    /**
+     * What a replayed POJO method returns for a stored {@link StoredResult#BODY}: nothing inside a JAX-RS request,
+     * where {@link IdempotentResponseFilter} writes the stored bytes as the body; outside one (the resource bean
+     * called directly) the body read back with JSON-B, which works when the server wrote it as JSON-B would.
+     */
+    private Object exactBodyValue(StoredResult stored) {
+        if (JaxRsExchange.serving(method) != null) {
+            return primitiveZero(type());
+        }
+        try {
+            return super.decode(stored);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the stored answer (" + stored.headers().get(HttpHeaders.CONTENT_TYPE)
+                    + ", written by the server's JAX-RS provider) cannot be read back as " + type().getTypeName()
+                    + " with JSON-B outside a JAX-RS request: call the resource method through HTTP to get the"
+                    + " stored answer", e);
+        }
+    }
+
+    private static Object primitiveZero(Type type) {
+        if (!(type instanceof Class<?> c) || !c.isPrimitive()) {
+            return null;
+        }
+        return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(c, 1), 0);
     }
 
     private StoredResult encodeResponse(Response response, String format) {

@@ -9,7 +9,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
-/** Keeps the request and response in {@link HttpExchange} for the duration of the request. */
+/**
+ * Keeps the request and response in {@link HttpExchange} for the duration of the request, and forgets the
+ * request's {@link JaxRsExchange} at its end (a failed request may skip the JAX-RS response filter).
+ */
 public class PostboxHttpFilter implements Filter {
 
     @Override
@@ -24,6 +27,7 @@ public class PostboxHttpFilter implements Filter {
             chain.doFilter(request, response);
         } finally {
             HttpExchange.clear();
+            JaxRsExchange.clear();
         }
     }
 }
