@@ -1,16 +1,16 @@
 package dev.postbox.it.harness;
 
-import dev.postbox.testkit.PostgresServer.Database;
+import dev.postbox.testkit.TestDatabase;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
@@ -46,10 +46,25 @@ public final class ServerWar {
      * A WAR named {@code name.war} (context root {@code /name}) with everything but the application classes:
      * WEB-INF/lib, web.xml with the data source, persistence.xml, beans.xml and {@link RestApplication}.
      */
-    public static WebArchive create(String name, Database db) {
-        return withoutDatabase(name)
+    public static WebArchive create(String name, TestDatabase db) {
+        WebArchive war = withoutDatabase(name)
                 .setWebXML(new StringAsset(webXml(db)))
                 .addAsResource(new StringAsset(persistenceXml()), "META-INF/persistence.xml");
+        // MariaDB: its driver and Debezium's MariaDB connector, which a MariaDB application adds (the relay's optional
+        // dependencies), copied by the build to target/mariadb-lib
+        return isMariaDb(db) ? war.addAsLibraries(mariaDbLibraries()) : war;
+    }
+
+    /** The jars of {@code target/mariadb-lib} that {@code target/postbox-lib} does not have already. */
+    private static File[] mariaDbLibraries() {
+        Set<String> postbox = Stream.of(jars("postbox.postboxLibs", "target/postbox-lib")).map(File::getName)
+                .collect(Collectors.toSet());
+        return Stream.of(jars("postbox.mariadbLibs", "target/mariadb-lib")).filter(f -> !postbox.contains(f.getName()))
+                .toArray(File[]::new);
+    }
+
+    private static boolean isMariaDb(TestDatabase db) {
+        return ItDatabase.MARIADB.id().equals(db.product());
     }
 
     /** A WAR with WEB-INF/lib, beans.xml and {@link RestApplication}, but no data source and no persistence unit. */
@@ -83,26 +98,12 @@ public final class ServerWar {
     }
 
     /**
-     * The DDL scripts of the Postbox modules ({@code db/postbox/V1_1..V1_7}, outbox, inbox, relay, inbox step, breaker
-     * tables, the inbox's trace column and its created-at index),
-     * read from the module jars on the test class path, for {@code db.execute(...)}.
+     * The PostgreSQL DDL scripts of the Postbox modules ({@code db/postbox/V1_1..V1_7}, outbox, inbox, relay, inbox
+     * step, breaker tables, the inbox's trace column and its created-at index), read from the module jars on the test
+     * class path, for {@code db.execute(...)}. Other databases: {@link ItDatabase#postboxSchema()}.
      */
     public static String[] postboxSchema() {
-        return Stream.of("V1_1__postbox_outbox.sql", "V1_2__postbox_inbox.sql", "V1_3__postbox_relay.sql",
-                "V1_4__postbox_inbox_steps.sql", "V1_5__postbox_inbox_breaker.sql",
-                "V1_6__postbox_inbox_traceparent.sql", "V1_7__postbox_inbox_created_idx.sql")
-                .map(ServerWar::resource).toArray(String[]::new);
-    }
-
-    private static String resource(String script) {
-        try (InputStream in = ServerWar.class.getResourceAsStream("/db/postbox/" + script)) {
-            if (in == null) {
-                throw new IllegalStateException("db/postbox/" + script + " is not on the test class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ItDatabase.POSTGRESQL.postboxSchema();
     }
 
     /**
@@ -137,7 +138,7 @@ public final class ServerWar {
     }
 
     /** A web.xml whose only content is the data source {@link #DATA_SOURCE} on {@code db}. */
-    public static String webXml(Database db) {
+    public static String webXml(TestDatabase db) {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee"
@@ -151,10 +152,26 @@ public final class ServerWar {
 
     /**
      * The {@code <data-source>} element: a pooled, JTA-enlisted ({@code transactional}) data source over
-     * {@code PGSimpleDataSource}, whose class comes from the WAR's own WEB-INF/lib. Element order matters: Payara
+     * {@code PGSimpleDataSource} (MariaDB: {@code MariaDbDataSource}), whose class comes from the WAR's own WEB-INF/lib. Element order matters: Payara
      * validates web.xml against the schema and, on a violation, deploys nothing (the test then sees 404s).
      */
-    public static String dataSource(Database db) {
+    public static String dataSource(TestDatabase db) {
+        if (isMariaDb(db)) {
+            // MariaDB Connector/J 3's data source has a URL and no server/port/database properties
+            return """
+                      <data-source>
+                        <name>%s</name>
+                        <class-name>org.mariadb.jdbc.MariaDbDataSource</class-name>
+                        <url>%s</url>
+                        <user>%s</user>
+                        <password>%s</password>
+                        <transactional>true</transactional>
+                        <initial-pool-size>1</initial-pool-size>
+                        <max-pool-size>16</max-pool-size>
+                        <min-pool-size>1</min-pool-size>
+                      </data-source>
+                    """.formatted(DATA_SOURCE, db.jdbcUrl(), db.user(), db.password());
+        }
         return """
                   <data-source>
                     <name>%s</name>

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postbox.common.StandardWebhooks;
 import dev.postbox.it.harness.Http;
+import dev.postbox.it.harness.ItDatabase;
 import dev.postbox.it.harness.Server;
 import dev.postbox.it.harness.ServerWar;
 import dev.postbox.it.harness.Poll;
 import dev.postbox.it.postbox.TestKafka.Message;
 import dev.postbox.it.postbox.app.Payment;
-import dev.postbox.testkit.PostgresServer;
-import dev.postbox.testkit.PostgresServer.Database;
+import dev.postbox.testkit.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -46,7 +46,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Postbox as users run it: one WAR with the outbox, inbox and relay jars, Hibernate and the PostgreSQL driver in
- * WEB-INF/lib, deployed on Payara Micro, against a real PostgreSQL and a real Kafka broker started here.
+ * WEB-INF/lib, deployed on Payara Micro, against a real PostgreSQL and a real Kafka broker started here. The same
+ * class runs on MariaDB ({@link ItDatabase}, execution {@code it-payara-mariadb}): the WAR then also carries MariaDB's
+ * driver and Debezium's MariaDB connector.
  *
  * <p>The WAR ({@code app} package): payments that raise their events as entities, refunds published with
  * {@code Outbox.publish}, a JAX-RS {@code @Idempotent} endpoint keyed by {@code Idempotency-Key}, a Standard
@@ -61,7 +63,7 @@ class PostboxIT {
     private static final String PAYMENTS_TOPIC = "outbox.event.Payment";
     private static final String AUDIT_TOPIC = "outbox.event.Audit";
     private static final String LEDGER_SCOPE = "Ledger#book";
-    static Database db;
+    static TestDatabase db;
     static TestKafka kafka;
     static String webhookSecret;
 
@@ -70,17 +72,17 @@ class PostboxIT {
 
     @Deployment(testable = false)
     static WebArchive war() {
-        db = PostgresServer.shared().createDatabase("postbox_it");
-        db.execute(ServerWar.postboxSchema());
+        db = ItDatabase.current().createDatabase("postbox_it");
+        db.execute(ItDatabase.current().postboxSchema());
         db.execute("create table payment (id varchar(64) primary key, account varchar(64) not null,"
                         + " amount bigint not null, status varchar(16) not null)",
                 "create table refund (id varchar(36) primary key, payment_id varchar(64) not null,"
                         + " amount bigint not null)",
                 // no unique constraint on event_id: exactly-once must come from the inbox
-                "create table ledger_entry (id bigserial primary key, event_id varchar(64) not null,"
-                        + " payment_id varchar(64) not null, type varchar(64) not null, amount bigint not null)",
-                "create table psp_notification (id bigserial primary key, ref varchar(64) not null,"
-                        + " payload text not null)");
+                "create table ledger_entry (id " + ItDatabase.current().generatedKey() + ", event_id varchar(64)"
+                        + " not null, payment_id varchar(64) not null, type varchar(64) not null, amount bigint not null)",
+                "create table psp_notification (id " + ItDatabase.current().generatedKey() + ","
+                        + " ref varchar(64) not null, payload text not null)");
         kafka = TestKafka.start();
         kafka.createTopic(PAYMENTS_TOPIC); // the Audit topic is created late, by relayRetriesAnEvent...
         webhookSecret = StandardWebhooks.newSecret();
@@ -93,8 +95,7 @@ class PostboxIT {
         config.put("postbox.relay.jdbc-url", db.jdbcUrl());
         config.put("postbox.relay.user", db.user());
         config.put("postbox.relay.password", db.password());
-        config.put("postbox.relay.slot-name", db.name());
-        config.put("postbox.relay.publication-name", "pub_" + db.name());
+        config.putAll(ItDatabase.current().relayConfig(db)); // PostgreSQL: slot and publication; MariaDB: no TLS
         config.put("postbox.relay.kafka.bootstrap-servers", kafka.bootstrapServers());
         // a missing topic fails a send after 1 s (not 5): the retry test needs a few attempts, not a long wait
         config.put("postbox.relay.kafka.producer.max.block.ms", "1000");
@@ -154,12 +155,12 @@ class PostboxIT {
      * The relay publishes what commits after its replication slot exists ({@code snapshot-mode=no_data}, the
      * default, README "Snapshot"); it creates the slot while the application starts, in the background. A test that
      * writes before that would lose its first events to the documented rule, not to a defect: seen on Open Liberty
-     * under load, where the first test's first payment came before the slot.
+     * under load, where the first test's first payment came before the slot. (MariaDB: until the relay is ACTIVE,
+     * {@link ItDatabase#relayReady}.)
      */
     @BeforeEach
     void relayHasItsSlot() {
-        Poll.until("the relay's replication slot " + db.name(),
-                () -> count("pg_replication_slots where slot_name = '" + db.name() + "'") == 1);
+        Poll.until("the relay ready to see commits on " + db.name(), () -> ItDatabase.current().relayReady(db, base));
     }
 
     // --- the HTTP side of the inbox ---
