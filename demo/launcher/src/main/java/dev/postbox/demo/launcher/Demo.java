@@ -2,8 +2,7 @@ package dev.postbox.demo.launcher;
 
 import dev.postbox.common.StandardWebhooks;
 import dev.postbox.testkit.KafkaBroker;
-import dev.postbox.testkit.PostgresServer;
-import dev.postbox.testkit.PostgresServer.Database;
+import dev.postbox.testkit.TestDatabase;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,9 +31,10 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 
 /**
- * The running demo: embedded PostgreSQL and Kafka (testkit) and the simulated ledger in this JVM, the application
- * server ({@link DemoServer}: Payara Micro by default) with the payments WAR as a child process. {@link #start}
- * returns when the service answers and its relay is streaming; {@link #close} stops everything in reverse order.
+ * The running demo: the embedded database ({@link DemoDatabase}: PostgreSQL by default, or MariaDB) and Kafka
+ * (testkit) and the simulated ledger in this JVM, the application server ({@link DemoServer}: Payara Micro by
+ * default) with the payments WAR as a child process. {@link #start} returns when the service answers and its relay
+ * is streaming; {@link #close} stops everything in reverse order.
  */
 public final class Demo implements AutoCloseable {
 
@@ -49,8 +49,8 @@ public final class Demo implements AutoCloseable {
     private final PrintStream out;
     private final long seed;
     private final long startedAt = System.nanoTime();
-    private PostgresServer postgres;
-    private Database db;
+    private DemoDatabase database;
+    private TestDatabase db;
     private KafkaBroker kafka;
     private LedgerSimulator ledger;
     private ServerProcess server;
@@ -88,34 +88,35 @@ public final class Demo implements AutoCloseable {
         out.println("[demo] Starting the Postbox payments demo on " + settings.server().displayName() + " (seed " + seed
                 + ", work directory " + work + ")");
 
-        // PostgreSQL and Kafka start side by side: a few seconds less before the server can start
+        // the database and Kafka start side by side: a few seconds less before the server can start
         long t = System.nanoTime();
+        String dbName = settings.database().displayName();
         CompletableFuture<KafkaBroker> kafkaStart = CompletableFuture.supplyAsync(KafkaBroker::start);
         try {
-            postgres = settings.dbPort() == 0 ? PostgresServer.startTemporary()
-                    : PostgresServer.start(work.resolve("postgres"), settings.dbPort());
-            db = postgres.createDatabase("payments");
-            startupMillis.put("PostgreSQL", millisSince(t));
+            database = DemoDatabase.start(settings.database(), work, settings.dbPort());
+            db = database.database();
+            startupMillis.put(dbName, millisSince(t));
         } finally {
             kafka = kafkaStart.join();
         }
         createTopics();
         startupMillis.put("Kafka", millisSince(t));
-        out.println("[demo] PostgreSQL 17 on " + db.host() + ":" + db.port() + " (database " + db.name() + ") in "
-                + seconds(startupMillis.get("PostgreSQL")));
+        out.println("[demo] " + database.description() + " in " + seconds(startupMillis.get(dbName)));
         out.println("[demo] Kafka broker on " + kafka.bootstrapServers() + " in " + seconds(startupMillis.get("Kafka"))
                 + " (topics " + ACCOUNT_TOPIC + " x3 partitions, " + COMPLIANCE_TOPIC
                 + (settings.incidents() ? " with max.message.bytes=" + TINY_MESSAGE_BYTES + ": the injected incident"
                         : "") + ")");
 
         ledger = new LedgerSimulator(0, seed);
-        List<String> scripts = SchemaMigration.apply(settings.war(), db);
+        List<String> scripts = SchemaMigration.apply(settings.war(), database);
         out.println("[demo] Schema applied from " + settings.war().getFileName() + ": " + String.join(", ", scripts));
 
         t = System.nanoTime();
         webhookSecret = StandardWebhooks.newSecret();
-        server = settings.server().start(settings, work.resolve(settings.server().id()), httpPort,
-                serviceConfiguration(), out);
+        Map<String, String> config = serviceConfiguration();
+        Path serverDir = work.resolve(settings.server().id());
+        server = settings.server().start(settings, database.war(settings.war(), serverDir, config), serverDir,
+                httpPort, config, out);
         out.println("[demo] " + server.name() + " starting (pid " + server.pid() + ", log " + server.log() + ") ...");
         long serverOwn = server.awaitReady(settings.readyTimeout());
         service = new ServiceClient(URI.create("http://127.0.0.1:" + httpPort + "/payments/api/"));
@@ -134,14 +135,7 @@ public final class Demo implements AutoCloseable {
     /** What the WAR reads through MicroProfile Config (written to a file only the user can read). */
     private Map<String, String> serviceConfiguration() {
         Map<String, String> c = new LinkedHashMap<>();
-        c.put("postbox.demo.db.host", db.host());
-        c.put("postbox.demo.db.port", Integer.toString(db.port()));
-        c.put("postbox.demo.db.name", db.name());
-        c.put("postbox.demo.db.user", db.user());
-        c.put("postbox.demo.db.password", db.password());
-        c.put("postbox.relay.jdbc-url", db.jdbcUrl());
-        c.put("postbox.relay.user", db.user());
-        c.put("postbox.relay.password", db.password());
+        database.configure(c);
         c.put("postbox.relay.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("postbox.demo.kafka.bootstrap-servers", kafka.bootstrapServers());
         c.put("postbox.demo.ledger.url", ledger.url().toString());
@@ -219,7 +213,7 @@ public final class Demo implements AutoCloseable {
                 + server.configurationFile() + ")");
         out.println("[demo]  Ledger API    " + ledger.url() + "/postings   (simulated: 20-250 ms, fails for about"
                 + " a third of the postings, up to 3 times)");
-        out.println("[demo]  PostgreSQL    " + db.jdbcUrl() + "   (user " + db.user() + ", password "
+        out.println("[demo]  " + String.format("%-14s", settings.database().displayName().split(" ")[0]) + db.jdbcUrl() + "   (user " + db.user() + ", password "
                 + db.password() + ")");
         out.println("[demo]  Kafka         " + kafka.bootstrapServers());
         out.println("[demo]  Server log    " + server.log() + "   (" + server.name() + ")");
@@ -267,7 +261,7 @@ public final class Demo implements AutoCloseable {
         return ledger;
     }
 
-    Database database() {
+    TestDatabase database() {
         return db;
     }
 
@@ -316,9 +310,9 @@ public final class Demo implements AutoCloseable {
             kafka.close();
             kafka = null;
         }
-        if (postgres != null) {
-            postgres.close();
-            postgres = null;
+        if (database != null) {
+            database.close();
+            database = null;
         }
         out.println("[demo] Stopped.");
     }

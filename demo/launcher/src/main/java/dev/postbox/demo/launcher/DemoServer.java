@@ -66,18 +66,19 @@ public enum DemoServer {
     /**
      * Starts the server with payments.war, its files in {@code dir}.
      *
+     * @param war the WAR as built, or the database's copy of it ({@link DemoDatabase#war})
      * @param config the machine-specific MicroProfile Config values of the WAR (database, Kafka, secrets)
      */
-    ServerProcess start(DemoSettings settings, Path dir, int httpPort, Map<String, String> config, PrintStream console)
-            throws IOException {
+    ServerProcess start(DemoSettings settings, Path war, Path dir, int httpPort, Map<String, String> config,
+            PrintStream console) throws IOException {
         return switch (this) {
-            case PAYARA -> PayaraMicroProcess.start(settings.serverHome(), settings.war(), dir, httpPort,
+            case PAYARA -> PayaraMicroProcess.start(settings.serverHome(), war, dir, httpPort,
                     settings.payaraHeap(), config, console);
             case WILDFLY -> WildFlyProcess.start(settings.serverHome(),
-                    ServerWar.forWildFly(settings.war(), dir, config), dir, httpPort, settings.payaraHeap(), config,
+                    ServerWar.forWildFly(war, dir, config), dir, httpPort, settings.payaraHeap(), config,
                     console);
             case LIBERTY -> OpenLibertyProcess.start(settings.serverHome(),
-                    ServerWar.forLiberty(settings.war(), dir, config), dir, httpPort, settings.payaraHeap(), config,
+                    ServerWar.forLiberty(war, dir, config), dir, httpPort, settings.payaraHeap(), config,
                     settings.readyTimeout().toSeconds(), console);
         };
     }

@@ -1,6 +1,5 @@
 package dev.postbox.demo.launcher;
 
-import dev.postbox.testkit.PostgresServer.Database;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +13,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
@@ -21,8 +21,9 @@ import java.util.zip.ZipInputStream;
 /**
  * Applies the schema the WAR carries, the way Flyway would before the application starts: Postbox's scripts
  * ({@code db/postbox/V*.sql} inside {@code WEB-INF/lib/postbox-*.jar}: outbox, inbox, relay), then the service's
- * own ({@code WEB-INF/classes/db/payments/V*.sql}). Reading them from the WAR means the database always matches
- * exactly what is deployed.
+ * own ({@code WEB-INF/classes/db/payments/V*.sql}); on MariaDB those of {@code db/mariadb/postbox/} and
+ * {@code db/mariadb/payments/}, one statement per call (MariaDB's driver runs one per call). Reading them from the
+ * WAR means the database always matches exactly what is deployed.
  */
 final class SchemaMigration {
 
@@ -30,7 +31,9 @@ final class SchemaMigration {
     }
 
     /** @return the scripts applied, in order */
-    static List<String> apply(Path war, Database db) throws IOException, SQLException {
+    static List<String> apply(Path war, DemoDatabase db) throws IOException, SQLException {
+        String postboxFolder = db.kind().postboxScripts();
+        String appFolder = "WEB-INF/classes/" + db.kind().paymentsScripts();
         Map<String, String> postbox = new TreeMap<>();
         Map<String, String> app = new TreeMap<>();
         try (ZipFile zip = new ZipFile(war.toFile())) {
@@ -40,9 +43,10 @@ final class SchemaMigration {
                 String name = e.getName();
                 if (name.startsWith("WEB-INF/lib/postbox-") && name.endsWith(".jar")) {
                     try (InputStream in = zip.getInputStream(e)) {
-                        postbox.putAll(scripts(in.readAllBytes(), "db/postbox/"));
+                        postbox.putAll(scripts(in.readAllBytes(), postboxFolder));
                     }
-                } else if (name.startsWith("WEB-INF/classes/db/payments/") && name.endsWith(".sql")) {
+                } else if (name.startsWith(appFolder) && name.indexOf('/', appFolder.length()) < 0
+                        && name.endsWith(".sql")) {
                     try (InputStream in = zip.getInputStream(e)) {
                         app.put(name.substring(name.lastIndexOf('/') + 1),
                                 new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -51,19 +55,31 @@ final class SchemaMigration {
             }
         }
         if (postbox.size() < 3 || app.isEmpty()) {
-            throw new IllegalStateException("expected Postbox's outbox, inbox and relay scripts and the payments"
-                    + " schema in " + war + ", found " + postbox.keySet() + " and " + app.keySet());
+            throw new IllegalStateException("expected Postbox's outbox, inbox and relay scripts (" + postboxFolder
+                    + ") and the payments schema (" + appFolder + ") in " + war + ", found " + postbox.keySet()
+                    + " and " + app.keySet());
         }
         List<String> applied = new ArrayList<>();
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+        boolean oneByOne = db.kind() == DemoDatabase.Kind.MARIADB;
+        try (Connection c = db.database().dataSource().getConnection(); Statement s = c.createStatement()) {
             for (Map<String, String> scripts : List.of(postbox, app)) {
                 for (Map.Entry<String, String> script : scripts.entrySet()) {
-                    s.execute(script.getValue());
+                    for (String sql : oneByOne ? statements(script.getValue()).toList()
+                            : List.of(script.getValue())) {
+                        s.execute(sql);
+                    }
                     applied.add(script.getKey());
                 }
             }
         }
         return applied;
+    }
+
+    /** The statements of a script without procedures: comment lines left out, split at each {@code ;}. */
+    static Stream<String> statements(String script) {
+        StringBuilder sql = new StringBuilder();
+        script.lines().filter(line -> !line.trim().startsWith("--")).forEach(line -> sql.append(line).append('\n'));
+        return Stream.of(sql.toString().split(";")).map(String::trim).filter(s -> !s.isEmpty());
     }
 
     private static Map<String, String> scripts(byte[] jar, String folder) throws IOException {

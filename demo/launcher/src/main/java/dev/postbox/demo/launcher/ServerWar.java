@@ -19,7 +19,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * payments.war as WildFly and Open Liberty need it. The WAR is built for Payara Micro (see the root README's quick
+ * payments.war as WildFly and Open Liberty need it, and as Payara Micro needs it on MariaDB ({@link #forMariaDb}). The WAR is built for Payara Micro (see the root README's quick
  * starts for what differs); for the other servers the launcher writes a copy (mode 600: it holds the database's
  * coordinates) with only these changes:
  *
@@ -42,6 +42,10 @@ final class ServerWar {
     private static final Pattern COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
     private static final Pattern JTA_PLATFORM = Pattern.compile(
             "\\s*<property\\s+name=\"hibernate\\.transaction\\.jta\\.platform\"[^>]*/>");
+    private static final String PG_DATA_SOURCE_CLASS = "org.postgresql.ds.PGSimpleDataSource";
+    private static final Pattern PG_DATA_SOURCE = Pattern.compile("<class-name>" + Pattern.quote(PG_DATA_SOURCE_CLASS)
+            + "</class-name>(\\s*)<server-name>[^<]*</server-name>\\s*<port-number>[^<]*</port-number>\\s*"
+            + "<database-name>[^<]*</database-name>");
     private static final Pattern HIBERNATE_JARS = Pattern.compile(
             "WEB-INF/lib/hibernate-(core|commons-annotations)-[^/]*\\.jar");
     /** The JDBC drivers the WAR may carry: Liberty needs them in a shared library too. */
@@ -52,11 +56,39 @@ final class ServerWar {
     }
 
     static Path forWildFly(Path war, Path dir, Map<String, String> config) throws IOException {
-        return copy(war, dir.resolve("payments.war"), config, null, true);
+        return copy(war, dir.resolve("payments.war"), xml -> resolvePlaceholders(xml, config),
+                xml -> persistence(xml, null), true);
     }
 
     static Path forLiberty(Path war, Path dir, Map<String, String> config) throws IOException {
-        return copy(war, dir.resolve("payments.war"), config, dialect(config), false);
+        String dialect = dialect(config);
+        return copy(war, dir.resolve("payments.war"), xml -> resolvePlaceholders(xml, config),
+                xml -> persistence(xml, dialect), false);
+    }
+
+    /**
+     * payments.war on Payara Micro with MariaDB ({@code -Ddemo.db=mariadb}): web.xml's data source is MariaDB
+     * Connector/J's ({@link #mariaDbDataSource}) with its placeholders resolved; everything else as built (the WAR
+     * carries the MariaDB driver and Debezium's MariaDB connector; Hibernate finds its MariaDB dialect itself).
+     */
+    static Path forMariaDb(Path war, Path dir, Map<String, String> config) throws IOException {
+        return copy(war, dir.resolve("payments.war"), xml -> resolvePlaceholders(mariaDbDataSource(xml), config),
+                UnaryOperator.identity(), false);
+    }
+
+    /**
+     * web.xml's data source on MariaDB: {@code org.mariadb.jdbc.MariaDbDataSource} with a {@code <url>}
+     * ({@code postbox.demo.db.url}) instead of PostgreSQL's class with server, port and database name.
+     */
+    static String mariaDbDataSource(String xml) {
+        Matcher m = PG_DATA_SOURCE.matcher(xml);
+        if (!m.find()) {
+            throw new IllegalStateException(WEB_XML + " has no <class-name>" + PG_DATA_SOURCE_CLASS + "</class-name>"
+                    + " followed by <server-name>, <port-number> and <database-name>: update"
+                    + " ServerWar.mariaDbDataSource to the WAR's web.xml");
+        }
+        return m.replaceFirst(Matcher.quoteReplacement("<class-name>org.mariadb.jdbc.MariaDbDataSource</class-name>"
+                + m.group(1) + "<url>${MPCONFIG=postbox.demo.db.url}</url>"));
     }
 
     /** Copies the JDBC driver jars of the WAR to {@code dir} (Liberty's shared library); returns {@code dir}. */
@@ -95,8 +127,8 @@ final class ServerWar {
                 + ": Open Liberty needs hibernate.dialect named (ServerWar.dialect)");
     }
 
-    private static Path copy(Path war, Path target, Map<String, String> config, String dialect, boolean dropHibernate)
-            throws IOException {
+    private static Path copy(Path war, Path target, UnaryOperator<String> webXml, UnaryOperator<String> persistenceXml,
+            boolean dropHibernate) throws IOException {
         Files.createDirectories(target.getParent());
         Files.deleteIfExists(target);
         Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -111,8 +143,8 @@ final class ServerWar {
                     continue;
                 }
                 UnaryOperator<String> edit = switch (name) {
-                    case WEB_XML -> xml -> resolvePlaceholders(xml, config);
-                    case PERSISTENCE_XML -> xml -> persistence(xml, dialect);
+                    case WEB_XML -> webXml;
+                    case PERSISTENCE_XML -> persistenceXml;
                     default -> null;
                 };
                 out.putNextEntry(new ZipEntry(name));

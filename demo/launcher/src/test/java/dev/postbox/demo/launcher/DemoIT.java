@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Starts the demo the way {@code mvn -Pdemo ...} does ({@link Demo#start} is what {@link DemoLauncher} calls:
- * embedded PostgreSQL and Kafka here, the server of {@code demo.server} with the built payments.war as a child
+ * embedded PostgreSQL (MariaDB with -Pdemo-mariadb) and Kafka here, the server of {@code demo.server} with the built payments.war as a child
  * process: Payara Micro in the default run, WildFly with -Pdemo-wildfly, Open Liberty with -Pdemo-liberty), runs the
  * scenario with a fixed seed, checks what the service reports, then drives the console page in HtmlUnit (which runs
  * the page's JavaScript; no browser needs to be installed) to replay the injected dead inbox record and parked
@@ -46,8 +46,10 @@ class DemoIT {
     @BeforeAll
     static void startDemoAndRunScenario() throws Exception {
         Properties p = new Properties();
-        // the server of this run (the failsafe execution sets demo.server) and where the build put it
-        for (String key : List.of("demo.server", "demo.payara-jar", "demo.wildfly-home", "demo.liberty-home")) {
+        // the server and database of this run (the failsafe execution sets demo.server, demo.db) and where the build
+        // put the server
+        for (String key : List.of("demo.server", "demo.db", "demo.payara-jar", "demo.wildfly-home",
+                "demo.liberty-home")) {
             if (System.getProperty(key) != null) {
                 p.setProperty(key, System.getProperty(key));
             }
@@ -254,10 +256,10 @@ class DemoIT {
         List<ListeningSockets.Listener> listeners = new ArrayList<>(ListeningSockets.ofThisProcess()); // Kafka, ledger
         ProcessHandle.current().descendants().forEach(p -> listeners.addAll(ListeningSockets.of(p.pid()))); // Payara
         int dbPort = Integer.parseInt(demo.database().jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
-        List<ListeningSockets.Listener> postgres = ListeningSockets.onPort(dbPort);
-        assertThat(postgres).as("PostgreSQL listens on " + dbPort).isNotEmpty();
-        listeners.addAll(postgres);
-        assertThat(listeners).as("the launcher's, Payara's and PostgreSQL's listening sockets")
+        List<ListeningSockets.Listener> database = ListeningSockets.onPort(dbPort);
+        assertThat(database).as("the database listens on " + dbPort).isNotEmpty();
+        listeners.addAll(database);
+        assertThat(listeners).as("the launcher's, Payara's and the database's listening sockets")
                 .hasSizeGreaterThanOrEqualTo(4) // Kafka broker and controller, the ledger simulator, Payara's HTTP
                 .allSatisfy(l -> assertThat(l.loopback()).as(l + " listens on loopback only").isTrue());
     }
