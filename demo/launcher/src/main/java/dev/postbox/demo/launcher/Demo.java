@@ -213,8 +213,10 @@ public final class Demo implements AutoCloseable {
                 + server.configurationFile() + ")");
         out.println("[demo]  Ledger API    " + ledger.url() + "/postings   (simulated: 20-250 ms, fails for about"
                 + " a third of the postings, up to 3 times)");
-        out.println("[demo]  " + String.format("%-14s", settings.database().displayName().split(" ")[0]) + db.jdbcUrl() + "   (user " + db.user() + ", password "
-                + db.password() + ")");
+        // the database password is a secret like the webhook's: say where it is, never print it
+        out.println("[demo]  " + String.format("%-14s", settings.database().displayName().split(" ")[0])
+                + db.jdbcUrl() + "   (user " + db.user() + "; password: postbox.demo.db.password in "
+                + server.configurationFile() + ")");
         out.println("[demo]  Kafka         " + kafka.bootstrapServers());
         out.println("[demo]  Server log    " + server.log() + "   (" + server.name() + ")");
         out.println("[demo] ----------------------------------------------------------------------------");
