@@ -77,7 +77,12 @@ public final class FaultDatabase {
      * the same prefix.
      */
     public static FaultDatabase createMariaDb(String prefix) {
-        FaultDatabase d = new FaultDatabase(MariaDbServer.shared().createDatabase("m_" + prefix), Product.MARIADB);
+        return createMariaDb(MariaDbServer.shared(), prefix);
+    }
+
+    /** A fresh database on a scenario's own MariaDB server. */
+    public static FaultDatabase createMariaDb(MariaDbServer server, String prefix) {
+        FaultDatabase d = new FaultDatabase(server.createDatabase("m_" + prefix), Product.MARIADB);
         List<String> scripts = new ArrayList<>(List.of("db/mariadb/postbox/V1_1__postbox_outbox.sql",
                 "db/mariadb/postbox/V1_3__postbox_relay.sql"));
         scripts.addAll(Dialects.mariadb().inboxMigrations());
