@@ -17,6 +17,9 @@ import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 import java.io.Serializable;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * The {@link Idempotent} interceptor.
@@ -37,7 +40,8 @@ public class IdempotentInterceptor implements Serializable {
     @Inject
     InboxRuntimeBean inbox;
 
-    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Logger LOG = Logger.getLogger(IdempotentInterceptor.class.getName());
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     @AroundInvoke
     Object intercept(InvocationContext context) throws Exception {
@@ -83,7 +87,7 @@ public class IdempotentInterceptor implements Serializable {
      */
     private static void warnNoExactReplay(MethodPlan plan) {
         if (WARNED.add(plan.handlerId())) {
-            java.util.logging.Logger.getLogger(IdempotentInterceptor.class.getName()).warning(() -> "@Idempotent "
+            LOG.warning(() -> "@Idempotent "
                     + plan.describe() + " returns an object, but the inbox's JAX-RS filter is not registered in this"
                     + " application: the result is stored as JSON-B JSON and a replay's body may differ from the"
                     + " first answer's bytes (property order, dates, nulls). Add "

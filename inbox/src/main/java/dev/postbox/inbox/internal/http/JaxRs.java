@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.lang.reflect.Method;
 
 /** JAX-RS answers of the inbox: problem+json bodies for its typed exceptions, the replay header. */
 public final class JaxRs {
@@ -42,7 +43,7 @@ public final class JaxRs {
      * first received (member order, dates, nulls). With the stored text on both, the first answer and every replay
      * are the same bytes, with the same status and Content-Type, on every server.
      */
-    public static Object firstAnswer(Object value, StoredResult stored, java.lang.reflect.Method method) {
+    public static Object firstAnswer(Object value, StoredResult stored, Method method) {
         if (exactBody(stored, false, method)) {
             return value; // IdempotentResponseFilter writes the stored bytes
         }
@@ -60,7 +61,7 @@ public final class JaxRs {
 
     /** The stored answer of a replayed duplicate, marked as such. */
     public static Object markReplayed(Object value, StoredResult stored, HttpExchange http,
-            java.lang.reflect.Method method) {
+            Method method) {
         if (exactBody(stored, true, method)) {
             return value; // IdempotentResponseFilter writes the stored bytes and the header
         }
@@ -77,7 +78,7 @@ public final class JaxRs {
      * Hands a stored {@link StoredResult#BODY} to {@link IdempotentResponseFilter} to write as the response body;
      * false when there is none, or no filter in this request.
      */
-    private static boolean exactBody(StoredResult stored, boolean replayed, java.lang.reflect.Method method) {
+    private static boolean exactBody(StoredResult stored, boolean replayed, Method method) {
         JaxRsExchange exchange = JaxRsExchange.serving(method);
         if (stored == null || !StoredResult.BODY.equals(stored.format()) || exchange == null) {
             return false;
